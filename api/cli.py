@@ -1,0 +1,197 @@
+"""The ``gongxu`` command line.
+
+Every user-fixable failure (no Java, port taken, unreachable NEO4J_URI, a bad seed file …) ends
+with one line ``gongxu: error: …`` naming the fix and exit status 1, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from graph import server
+from graph.config import Neo4jSettings
+
+USER_ERRORS: tuple[type[Exception], ...] = (server.Neo4jSetupError,)
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """Exception types whose message is meant for the user (imported lazily: some load torch)."""
+    from graph.migrations import MigrationError
+    from matching.embedding import EmbeddingModelError
+
+    found: list[type[Exception]] = [*USER_ERRORS, MigrationError, EmbeddingModelError]
+    try:
+        from seed.reference import SeedFileError
+
+        found.append(SeedFileError)
+    except ImportError:  # pragma: no cover - seed data not installed
+        pass
+    return tuple(found)
+
+
+def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn user-fixable errors into one clear line and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except _user_errors() as exc:
+            click.echo(f"gongxu: error: {' '.join(str(exc).split())}", err=True)  # always one line
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("gongxu: interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+@click.group()
+def main() -> None:
+    """gongxu (供需): supply-chain matchmaking for the industrial internet."""
+
+
+# ------------------------------------------------------------------------------------------- neo4j
+
+
+@main.group()
+def neo4j() -> None:
+    """The local Neo4j server (used when NEO4J_URI is not set and no Docker engine answers)."""
+
+
+@neo4j.command("install")
+@friendly
+def neo4j_install() -> None:
+    """Fetch Neo4j's jars from Maven Central into .cache/neo4j (once)."""
+    home = server.install(quiet=False)
+    click.echo(f"Neo4j {server.NEO4J_VERSION} installed in {home}")
+
+
+@neo4j.command("start")
+@click.option("--instance", default=None, help="Data folder name under .cache/neo4j/instances (default: dev).")
+@friendly
+def neo4j_start(instance: str | None) -> None:
+    """Start Neo4j (or reuse the running one) and wait until it answers."""
+    settings = Neo4jSettings.from_env(instance)
+    connection = server.ensure_neo4j(settings)
+    click.echo(f"Neo4j ready at {connection.uri} (source: {connection.source})")
+
+
+@neo4j.command("stop")
+@click.option("--instance", default=None)
+@friendly
+def neo4j_stop(instance: str | None) -> None:
+    """Stop the local Neo4j cleanly; no process is left behind."""
+    settings = Neo4jSettings.from_env(instance)
+    stopped = server.stop_local(settings.instance)
+    click.echo("Neo4j stopped" if stopped else "Neo4j was not running")
+
+
+@neo4j.command("status")
+@click.option("--instance", default=None)
+@friendly
+def neo4j_status(instance: str | None) -> None:
+    """Say whether the local Neo4j runs, with its pid and address."""
+    settings = Neo4jSettings.from_env(instance)
+    state = server.status(settings.instance)
+    if state:
+        click.echo(f"running: pid {state['pid']} at {state['uri']} (instance {settings.instance})")
+    else:
+        click.echo(f"not running (instance {settings.instance})")
+        sys.exit(3)
+
+
+# ------------------------------------------------------------------------------------ model/schema
+
+
+@main.group()
+def model() -> None:
+    """The embedding model."""
+
+
+@model.command("info")
+@friendly
+def model_info() -> None:
+    """Load the model (materialising it offline if needed) and print its name, dimension, load time."""
+    from matching.embedding import get_embedder
+
+    embedder = get_embedder()
+    click.echo(json.dumps({"model": embedder.name, "location": embedder.location,
+                           "dimension": embedder.dimension, "load_seconds": round(embedder.load_seconds, 2)}))
+
+
+async def _with_services(work: Callable[[Any], Any]) -> Any:
+    from api.services import Services
+
+    services = await Services.start()
+    try:
+        return await work(services)
+    finally:
+        await services.close()
+
+
+@main.command()
+@friendly
+def migrate() -> None:
+    """Apply the schema migrations (idempotent; also done at every start)."""
+    from graph.migrations import LATEST_VERSION
+
+    asyncio.run(_with_services(lambda _s: asyncio.sleep(0)))
+    click.echo(f"schema at version {LATEST_VERSION}")
+
+
+@main.command()
+@click.option("--yes", is_flag=True, help="Confirm: every node and relationship is deleted.")
+@friendly
+def reset(yes: bool) -> None:
+    """Delete all data (schema stays)."""
+    if not yes:
+        raise click.UsageError("reset deletes all data: pass --yes")
+    from graph.repositories import admin
+
+    asyncio.run(_with_services(lambda s: admin.delete_all_data(s.db)))
+    click.echo("all data deleted")
+
+
+@main.command()
+@friendly
+def stats() -> None:
+    """Print what the graph holds."""
+    from graph.repositories import statistics
+
+    counts = asyncio.run(_with_services(lambda s: statistics.counts(s.db)))
+    click.echo(json.dumps(counts, indent=2))
+
+
+# ------------------------------------------------------------------------------------------- serve
+
+
+@main.command()
+@click.option("--host", default=None, help="Default: GONGXU_HOST or 127.0.0.1.")
+@click.option("--port", default=None, type=int, help="Default: GONGXU_PORT or 8000.")
+@friendly
+def serve(host: str | None, port: int | None) -> None:
+    """Serve GraphQL at http://HOST:PORT/graphql (GraphiQL outside production)."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.config import ApiSettings
+
+    settings = ApiSettings.from_env()
+    started = time.perf_counter()
+    click.echo(f"gongxu: starting on http://{host or settings.host}:{port or settings.port}/graphql", err=True)
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
+                log_level="info", lifespan="on")
+    click.echo(f"gongxu: stopped after {time.perf_counter() - started:.0f}s", err=True)
+
+
+if __name__ == "__main__":
+    main()
