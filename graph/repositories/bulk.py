@@ -1,0 +1,134 @@
+"""Batch writers (one ``UNWIND`` per statement, one transaction per call) for seed loading.
+
+Rows are plain dicts (field names as in docs/ARCHITECTURE.md). Nodes are MERGEd by id and their
+outgoing links replaced, so writing the same rows twice changes nothing. Dates are ISO strings
+converted with ``date()`` in Cypher.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.db import Database, Tx
+
+PROVIDER_KIND_LABELS = {"MANUFACTURER": "Manufacturer", "SERVICE_PROVIDER": "ServiceProvider"}
+
+
+async def _replace_links(tx: Tx, rows: list[dict[str, Any]], source: str, rel: str, target: str,
+                         key: str, target_prop: str = "code", rel_props: tuple[str, ...] = ()) -> None:
+    """Delete ``(source)-[rel]->(target)`` for each row's node and create one per ``row[key]`` item.
+
+    Items are codes, or dicts with ``code`` and the ``rel_props``. Labels and types come from the
+    callers below, never from input.
+    """
+    await tx.rows(f"UNWIND $ids AS id MATCH (n:{source} {{id: id}})-[r:{rel}]->(:{target}) DELETE r",
+                  ids=[row["id"] for row in rows])
+    links = []
+    for row in rows:
+        for item in row.get(key) or []:
+            link = item if isinstance(item, dict) else {"code": item}
+            links.append({"id": row["id"], "target": link["code"],
+                          "props": {p: link.get(p) for p in rel_props}})
+    if links:
+        await tx.rows(
+            f"UNWIND $links AS link MATCH (n:{source} {{id: link.id}}) "
+            f"MATCH (t:{target} {{{target_prop}: link.target}}) MERGE (n)-[r:{rel}]->(t) SET r += link.props",
+            links=links)
+
+
+async def upsert_providers(db: Database, rows: list[dict[str, Any]]) -> None:
+    async def work(tx: Tx) -> None:
+        for kind, label in PROVIDER_KIND_LABELS.items():
+            batch = [r for r in rows if r["kind"] == kind]
+            if not batch:
+                continue
+            await tx.rows(
+                f"UNWIND $rows AS row MERGE (p:Provider {{id: row.id}}) SET p:{label} "
+                "SET p.name = row.name, p.kind = row.kind, p.credit_code = row.credit_code, "
+                "p.description = row.description, p.website = row.website, p.contact_name = row.contact_name, "
+                "p.contact_phone = row.contact_phone, p.contact_email = row.contact_email, "
+                "p.rating = row.rating, p.created_at = coalesce(p.created_at, datetime(row.created_at))",
+                rows=[{**r, "created_at": r.get("created_at") or "2026-01-01T00:00:00Z"} for r in batch])
+        await _replace_links(tx, _region_rows(rows), "Provider", "LOCATED_IN", "Region", "region_codes")
+        await _replace_links(tx, rows, "Provider", "IN_INDUSTRY", "Industry", "industry_codes")
+        await _replace_links(tx, rows, "Provider", "SUPPORTS_MODE", "SharingMode", "mode_codes")
+        await _replace_links(tx, rows, "Provider", "HOLDS", "Certification", "certifications",
+                             rel_props=("status", "valid_until"))
+        await tx.rows("UNWIND $ids AS id MATCH (p:Provider {id: id})-[h:HOLDS]->() "
+                      "WHERE h.valid_until IS :: STRING SET h.valid_until = date(h.valid_until)",
+                      ids=[r["id"] for r in rows])
+
+    await db.write_tx(work)
+
+
+def _region_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**r, "region_codes": [r["region_code"]] if r.get("region_code") else []} for r in rows]
+
+
+async def upsert_enterprises(db: Database, rows: list[dict[str, Any]]) -> None:
+    async def work(tx: Tx) -> None:
+        await tx.rows(
+            "UNWIND $rows AS row MERGE (e:Enterprise {id: row.id}) "
+            "SET e.name = row.name, e.credit_code = row.credit_code, e.description = row.description, "
+            "e.contact_name = row.contact_name, e.contact_phone = row.contact_phone, "
+            "e.contact_email = row.contact_email, "
+            "e.created_at = coalesce(e.created_at, datetime(row.created_at))",
+            rows=[{**r, "created_at": r.get("created_at") or "2026-01-01T00:00:00Z"} for r in rows])
+        await _replace_links(tx, _region_rows(rows), "Enterprise", "LOCATED_IN", "Region", "region_codes")
+        await _replace_links(tx, rows, "Enterprise", "IN_INDUSTRY", "Industry", "industry_codes")
+
+    await db.write_tx(work)
+
+
+async def upsert_capability_statements(db: Database, rows: list[dict[str, Any]]) -> None:
+    async def work(tx: Tx) -> None:
+        await tx.rows(
+            "UNWIND $rows AS row MATCH (p:Provider {id: row.provider_id}) "
+            "MERGE (s:CapabilityStatement {id: row.id}) SET s.text = row.text, s.embedding = row.embedding "
+            "MERGE (p)-[:STATES]->(s)", rows=rows)
+        await _replace_links(tx, rows, "CapabilityStatement", "ABOUT", "Capability", "links",
+                             rel_props=("confidence", "method"))
+
+    await db.write_tx(work)
+
+
+async def upsert_capacity_offers(db: Database, rows: list[dict[str, Any]]) -> None:
+    async def work(tx: Tx) -> None:
+        await tx.rows(
+            "UNWIND $rows AS row MATCH (p:Manufacturer {id: row.provider_id}) "
+            "MERGE (o:CapacityOffer {id: row.id}) "
+            "SET o.process_text = row.process_text, o.description = row.description, "
+            "o.monthly_volume = row.monthly_volume, o.unit = row.unit, "
+            "o.available_from = date(row.available_from), o.available_to = date(row.available_to), "
+            "o.lead_time_days = row.lead_time_days, o.moq = row.moq, "
+            "o.booked_volume = coalesce(row.booked_volume, 0), o.status = coalesce(row.status, 'PUBLISHED'), "
+            "o.embedding = row.embedding MERGE (p)-[:OFFERS]->(o)", rows=rows)
+        await _replace_links(tx, rows, "CapacityOffer", "OF_PROCESS", "Capability", "links",
+                             rel_props=("confidence", "method"))
+        await _replace_links(tx, [{**r, "material_codes": [r["material_code"]] if r.get("material_code") else []}
+                                  for r in rows], "CapacityOffer", "IN_MATERIAL", "Material", "material_codes")
+
+    await db.write_tx(work)
+
+
+async def upsert_needs(db: Database, rows: list[dict[str, Any]]) -> None:
+    async def work(tx: Tx) -> None:
+        await tx.rows(
+            "UNWIND $rows AS row MATCH (e:Enterprise {id: row.enterprise_id}) "
+            "MERGE (n:Need {id: row.id}) "
+            "SET n.kind = row.kind, n.title = row.title, n.description = row.description, "
+            "n.quantity = row.quantity, n.unit = row.unit, "
+            "n.deadline = CASE WHEN row.deadline IS NULL THEN null ELSE date(row.deadline) END, "
+            "n.budget_min = row.budget_min, n.budget_max = row.budget_max, "
+            "n.status = coalesce(row.status, 'OPEN'), n.embedding = row.embedding, "
+            "n.created_at = coalesce(n.created_at, datetime(row.created_at)), n.updated_at = datetime() "
+            "MERGE (e)-[:POSTED]->(n)",
+            rows=[{**r, "created_at": r.get("created_at") or "2026-11-01T00:00:00Z"} for r in rows])
+        await _replace_links(tx, rows, "Need", "REQUIRES_CAPABILITY", "Capability", "links",
+                             rel_props=("confidence", "method"))
+        await _replace_links(tx, rows, "Need", "REQUIRES_CERT", "Certification", "certification_codes")
+        await _replace_links(tx, rows, "Need", "WITHIN_REGION", "Region", "region_codes")
+        await _replace_links(tx, [{**r, "material_codes": [r["material_code"]] if r.get("material_code") else []}
+                                  for r in rows], "Need", "IN_MATERIAL", "Material", "material_codes")
+
+    await db.write_tx(work)

@@ -1,0 +1,122 @@
+"""Reference data: the capability taxonomy, materials, certifications, industries, regions, modes.
+
+Writers are idempotent (MERGE by code, then SET), so loading twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.db import Database, Tx
+
+# label -> the properties written from a seed record (besides `code`)
+REFERENCE_LABELS = {
+    "Capability": ("name_zh", "name_en", "kind", "level", "aliases", "alias_text", "description",
+                   "embedding", "text_hash"),
+    "Material": ("name_zh", "name_en", "aliases"),
+    "Certification": ("name", "aliases"),
+    "Industry": ("name_zh", "name_en", "aliases", "pillar"),
+    "Region": ("name_zh", "name_en", "aliases", "level", "lat", "lon"),
+    "SharingMode": ("name_zh", "name_en", "description"),
+}
+# label -> relationship type of its hierarchy (child -> parent)
+HIERARCHY = {"Capability": "CHILD_OF", "Material": "CHILD_OF", "Region": "PART_OF"}
+
+
+def _check_label(label: str) -> None:
+    if label not in REFERENCE_LABELS:
+        raise ValueError(f"not a reference label: {label!r}")
+
+
+async def upsert(db: Database, label: str, rows: list[dict[str, Any]]) -> None:
+    """MERGE nodes by code and set their properties; then (re)link each to its parents.
+
+    Each row: ``code`` + the label's properties + ``parents`` (list of codes, may be empty).
+    One transaction: a load commits whole or not at all.
+    """
+    _check_label(label)
+    props = REFERENCE_LABELS[label]
+
+    async def work(tx: Tx) -> None:
+        # label comes from the allow-list above, never from input
+        await tx.rows(
+            f"UNWIND $rows AS row MERGE (n:{label} {{code: row.code}}) "
+            f"SET {', '.join(f'n.{p} = row.{p}' for p in props)}",
+            rows=[{p: row.get(p) for p in ("code", *props)} for row in rows],
+        )
+        rel = HIERARCHY.get(label)
+        if rel:
+            await tx.rows(
+                f"UNWIND $rows AS row MATCH (n:{label} {{code: row.code}}) "
+                f"OPTIONAL MATCH (n)-[old:{rel}]->() DELETE old",
+                rows=[{"code": row["code"]} for row in rows],
+            )
+            links = [{"code": row["code"], "parent": parent} for row in rows for parent in row.get("parents", [])]
+            await tx.rows(
+                f"UNWIND $links AS link MATCH (n:{label} {{code: link.code}}) "
+                f"MATCH (p:{label} {{code: link.parent}}) MERGE (n)-[:{rel}]->(p)",
+                links=links,
+            )
+
+    await db.write_tx(work)
+
+
+async def text_hashes(db: Database, label: str) -> dict[str, str]:
+    """code -> hash of the text its embedding was computed from (to skip re-encoding)."""
+    _check_label(label)
+    rows = await db.read(f"MATCH (n:{label}) WHERE n.text_hash IS NOT NULL RETURN n.code AS code, "
+                         "n.text_hash AS text_hash")
+    return {row["code"]: row["text_hash"] for row in rows}
+
+
+async def alias_entries(db: Database, label: str) -> list[tuple[str, list[str]]]:
+    """``[(code, [names…, aliases…])]`` for building an alias index."""
+    _check_label(label)
+    name_props = {"Certification": ["name"]}.get(label, ["name_zh", "name_en"])
+    rows = await db.read(
+        f"MATCH (n:{label}) RETURN n.code AS code, [x IN $names | n[x]] + coalesce(n.aliases, []) AS names "
+        "ORDER BY code",
+        names=name_props,
+    )
+    return [(row["code"], [name for name in row["names"] if name]) for row in rows]
+
+
+async def region_levels(db: Database) -> dict[str, str]:
+    """code -> GROUP | PROVINCE | CITY."""
+    rows = await db.read("MATCH (r:Region) RETURN r.code AS code, r.level AS level")
+    return {row["code"]: row["level"] for row in rows}
+
+
+async def capabilities(db: Database) -> list[dict[str, Any]]:
+    """Every capability with its parent code, level, kind and embedding (the taxonomy, ~200 nodes)."""
+    return await db.read(
+        "MATCH (c:Capability) OPTIONAL MATCH (c)-[:CHILD_OF]->(p:Capability) "
+        "RETURN c.code AS code, c.name_zh AS name_zh, c.name_en AS name_en, c.kind AS kind, c.level AS level, "
+        "c.aliases AS aliases, c.description AS description, p.code AS parent, c.embedding AS embedding "
+        "ORDER BY c.code"
+    )
+
+
+async def capability_tree(db: Database) -> list[dict[str, Any]]:
+    """Capabilities without embeddings, for display."""
+    return await db.read(
+        "MATCH (c:Capability) OPTIONAL MATCH (c)-[:CHILD_OF]->(p:Capability) "
+        "RETURN c.code AS code, c.name_zh AS name_zh, c.name_en AS name_en, c.kind AS kind, c.level AS level, "
+        "c.aliases AS aliases, c.description AS description, p.code AS parent ORDER BY c.code"
+    )
+
+
+async def region_members(db: Database, codes: list[str]) -> list[str]:
+    """The regions themselves plus every region PART_OF them (transitively): city ⊂ province ⊂ group."""
+    rows = await db.read(
+        "MATCH (r:Region) WHERE r.code IN $codes "
+        "MATCH (m:Region)-[:PART_OF*0..3]->(r) RETURN DISTINCT m.code AS code",
+        codes=codes,
+    )
+    return [row["code"] for row in rows]
+
+
+async def counts(db: Database) -> dict[str, int]:
+    rows = await db.read(
+        "RETURN " + ", ".join(f"COUNT {{ MATCH (:{label}) }} AS {label}" for label in REFERENCE_LABELS))
+    return rows[0]

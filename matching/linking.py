@@ -1,0 +1,171 @@
+"""Linking what people type to the taxonomy and the reference data.
+
+Capabilities: a declared code is taken as it is (method CODE); a name or alias found in the text
+links with high confidence (ALIAS); otherwise the text's embedding is compared with every
+capability node's embedding (EMBEDDING), with a confidence calibrated from the cosine. e5 cosines
+cluster between 0.75 and 0.95, so the raw score is rescaled rather than used as a probability.
+
+Certifications, regions, materials and industries resolve by name or alias only: "IATF16949" →
+IATF 16949, "成都市" → Chengdu. Whatever does not resolve is reported back to the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from graph.db import Database
+from graph.repositories import reference
+from matching.aliases import AliasIndex
+from matching.embedding import Embedder
+
+Method = Literal["CODE", "ALIAS", "EMBEDDING"]
+
+ALIAS_CONFIDENCE = 0.95
+# cosine -> confidence: below FLOOR nothing links; at CEILING confidence reaches EMBEDDING_MAX.
+EMBEDDING_FLOOR = 0.80
+EMBEDDING_CEILING = 0.92
+EMBEDDING_MAX = 0.9
+EMBEDDING_MARGIN = 0.015  # a second node within this margin of the best links too
+MAX_LINKS = 3
+
+
+@dataclass(frozen=True)
+class Link:
+    code: str
+    confidence: float
+    method: Method
+
+
+@dataclass(frozen=True)
+class Resolution:
+    input: str
+    code: str | None
+
+    @property
+    def resolved(self) -> bool:
+        return self.code is not None
+
+
+def embedding_confidence(cosine: float) -> float:
+    scaled = (cosine - EMBEDDING_FLOOR) / (EMBEDDING_CEILING - EMBEDDING_FLOOR)
+    return round(float(np.clip(scaled, 0.0, 1.0)) * EMBEDDING_MAX, 4)
+
+
+@dataclass
+class TaxonomyLinker:
+    """Built once per process from the reference data in Neo4j (rebuild after reloading it)."""
+
+    embedder: Embedder
+    capability_codes: list[str]
+    capability_kinds: dict[str, str]
+    capability_parents: dict[str, str | None]
+    capability_matrix: np.ndarray  # rows aligned with capability_codes
+    capability_aliases: AliasIndex
+    indexes: dict[str, AliasIndex] = field(default_factory=dict)
+
+    @classmethod
+    async def build(cls, db: Database, embedder: Embedder) -> TaxonomyLinker:
+        nodes = [n for n in await reference.capabilities(db) if n["embedding"] is not None]
+        matrix = (np.asarray([n["embedding"] for n in nodes], dtype=np.float32) if nodes
+                  else np.zeros((0, embedder.dimension), dtype=np.float32))
+        indexes = {label: AliasIndex(await reference.alias_entries(db, label))
+                   for label in ("Certification", "Material", "Industry")}
+        # a name shared by a province and a city (重庆) resolves to the more specific region
+        region_depth = {"GROUP": 0, "PROVINCE": 1, "CITY": 2}
+        levels = await reference.region_levels(db)
+        indexes["Region"] = AliasIndex(await reference.alias_entries(db, "Region"),
+                                       depth={code: region_depth.get(level, 0) for code, level in levels.items()})
+        return cls(
+            embedder=embedder,
+            capability_codes=[n["code"] for n in nodes],
+            capability_kinds={n["code"]: n["kind"] for n in nodes},
+            capability_parents={n["code"]: n["parent"] for n in nodes},
+            capability_matrix=matrix,
+            capability_aliases=AliasIndex(await reference.alias_entries(db, "Capability")),
+            indexes=indexes,
+        )
+
+    # ------------------------------------------------------------------------------ capabilities
+
+    def ancestors(self, code: str) -> list[str]:
+        found = []
+        parent = self.capability_parents.get(code)
+        while parent:
+            found.append(parent)
+            parent = self.capability_parents.get(parent)
+        return found
+
+    def _kind_ok(self, code: str, kind: str | None) -> bool:
+        return kind is None or self.capability_kinds.get(code) == kind
+
+    def link_vector(self, vector: np.ndarray, text: str, kind: str | None = None,
+                    declared: list[str] | None = None) -> list[Link]:
+        """Links for one text whose query embedding is ``vector``."""
+        links: dict[str, Link] = {}
+        for code in declared or []:
+            if code in self.capability_kinds:
+                links[code] = Link(code, 1.0, "CODE")
+        for code in self.capability_aliases.resolve_all(text):
+            if self._kind_ok(code, kind) and code not in links:
+                links[code] = Link(code, ALIAS_CONFIDENCE, "ALIAS")
+        if not links and len(self.capability_codes):
+            scores = self.capability_matrix @ vector
+            order = np.argsort(-scores)
+            best = None
+            for index in order[:20]:
+                code = self.capability_codes[index]
+                if not self._kind_ok(code, kind):
+                    continue
+                score = float(scores[index])
+                if best is None:
+                    best = score
+                elif best - score > EMBEDDING_MARGIN:
+                    break
+                confidence = embedding_confidence(score)
+                if confidence > 0:
+                    links[code] = Link(code, confidence, "EMBEDDING")
+                if len(links) >= MAX_LINKS:
+                    break
+        # a node and its ancestor say the same twice: keep the more specific one
+        specific = {code: link for code, link in links.items()
+                    if not any(other != code and code in self.ancestors(other) for other in links)}
+        return sorted(specific.values(), key=lambda link: (-link.confidence, link.code))[:MAX_LINKS]
+
+    async def link_capabilities(self, texts: list[str], kind: str | None = None,
+                                declared: list[list[str]] | None = None) -> list[list[Link]]:
+        """Links for each text (``kind`` 'SERVICE' or 'PROCESS' restricts the candidates)."""
+        if not texts:
+            return []
+        vectors = await self.embedder.aencode_queries(texts)
+        declared = declared or [[] for _ in texts]
+        return [self.link_vector(vector, text, kind, codes)
+                for vector, text, codes in zip(vectors, texts, declared, strict=True)]
+
+    # --------------------------------------------------------------------------- reference data
+
+    def _resolve(self, label: str, text: str) -> Resolution:
+        index = self.indexes[label]
+        code = index.resolve(text)
+        if code is None:
+            found = index.resolve_all(text)
+            code = found[0] if len(found) == 1 else None
+        return Resolution(text, code)
+
+    def resolve_certification(self, text: str) -> Resolution:
+        return self._resolve("Certification", text)
+
+    def resolve_region(self, text: str) -> Resolution:
+        return self._resolve("Region", text)
+
+    def resolve_material(self, text: str) -> Resolution:
+        return self._resolve("Material", text)
+
+    def resolve_industry(self, text: str) -> Resolution:
+        return self._resolve("Industry", text)
+
+    def find_all(self, label: str, text: str) -> list[str]:
+        """Every code of ``label`` named somewhere in a longer text (e.g. certifications in a need)."""
+        return self.indexes[label].resolve_all(text)
