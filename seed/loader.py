@@ -58,7 +58,8 @@ async def load_reference_data(db: Database, embedder: Embedder, reference: Refer
     ]
     plan: list[tuple[str, list[dict[str, Any]]]] = [
         ("Capability", rows),
-        ("Material", [{**asdict(m), "parents": [m.parent] if m.parent else []} for m in reference.materials]),
+        ("Material", [{**asdict(m), "family": m.family, "parents": [m.parent] if m.parent else []}
+                      for m in reference.materials]),
         ("Certification", [asdict(c) for c in reference.certifications]),
         ("Industry", [asdict(i) for i in reference.industries]),
         ("Region", [asdict(r) for r in reference.regions]),

@@ -13,7 +13,7 @@ from graph.db import Database, Tx
 REFERENCE_LABELS = {
     "Capability": ("name_zh", "name_en", "kind", "level", "aliases", "alias_text", "description",
                    "embedding", "text_hash"),
-    "Material": ("name_zh", "name_en", "aliases"),
+    "Material": ("name_zh", "name_en", "aliases", "family"),
     "Certification": ("name", "aliases"),
     "Industry": ("name_zh", "name_en", "aliases", "pillar"),
     "Region": ("name_zh", "name_en", "aliases", "level", "lat", "lon"),

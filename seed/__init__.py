@@ -1,0 +1,1 @@
+"""Reference data, sample and scale generators, and loaders of gongxu."""
