@@ -14,6 +14,15 @@ def cache_dir() -> Path:
     return Path(os.environ.get("GONGXU_CACHE_DIR", PROJECT_ROOT / ".cache")).resolve()
 
 
+def shared_cache_dir() -> Path:
+    """A per-user cache for content-addressed artefacts that every checkout can share (embeddings).
+
+    Safe to share because entries are keyed by model and text; safe to delete at any time.
+    """
+    default = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "gongxu"
+    return Path(os.environ.get("GONGXU_SHARED_CACHE_DIR", default)).resolve()
+
+
 @dataclass(frozen=True)
 class Neo4jSettings:
     """How to reach Neo4j. `uri` set means "use that server"; otherwise one is provisioned."""

@@ -1,8 +1,9 @@
 """A disk cache of passage embeddings, keyed by model and text, for bulk loads.
 
 Loading the sample data encodes ~5,000 texts (about a minute on two cores); the cache makes the
-second load — a test session, ``make eval`` after ``make run`` — take seconds. It lives in the
-git-ignored cache folder, one SQLite file per model, and is safe to delete.
+second load — a test session, ``make eval`` after ``make run``, another checkout — take seconds. It
+lives in the per-user cache (``~/.cache/gongxu/embeddings``, one SQLite file per model), keyed by
+model and text, and is safe to delete.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from graph.config import cache_dir
+from graph.config import shared_cache_dir
 from matching.embedding import Embedder
 
 
@@ -26,7 +27,7 @@ class EmbeddingCache:
     def __init__(self, embedder: Embedder, path: Path | None = None):
         self.embedder = embedder
         model_id = hashlib.sha256(f"{embedder.name}:{embedder.dimension}".encode()).hexdigest()[:16]
-        self.path = path or cache_dir() / "embeddings" / f"{model_id}.sqlite"
+        self.path = path or shared_cache_dir() / "embeddings" / f"{model_id}.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with sqlite3.connect(self.path) as conn:
             conn.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")

@@ -15,6 +15,7 @@ from typing import Any
 from tqdm import tqdm
 
 from graph.db import Database
+from graph.repositories import bulk
 from graph.repositories import reference as reference_repo
 from matching.embedding import Embedder
 from matching.embedding_cache import EmbeddingCache
@@ -74,3 +75,108 @@ async def load_reference_data(db: Database, embedder: Embedder, reference: Refer
 
 def default_sample_dir() -> Path:
     return Path(__file__).parent / "data" / "sample"
+
+
+# ------------------------------------------------------------------------------------------ sample
+
+BATCH = 500
+
+
+def _provider_row(p: Any) -> dict[str, Any]:
+    return {
+        "id": p.id, "name": p.name, "kind": p.kind, "credit_code": p.credit_code, "description": p.description,
+        "website": p.website, "contact_name": p.contact_name, "contact_phone": p.contact_phone,
+        "contact_email": p.contact_email, "rating": p.rating, "created_at": p.created_at,
+        "region_code": p.region_code, "industry_codes": list(p.industry_codes),
+        "mode_codes": list(p.sharing_mode_codes),
+        "certifications": [{"code": c.code, "status": c.status, "valid_until": c.valid_until}
+                           for c in p.certifications],
+    }
+
+
+def _links(links: list[Any]) -> list[dict[str, Any]]:
+    return [{"code": link.code, "confidence": link.confidence, "method": link.method} for link in links]
+
+
+def _batches(items: list[Any], size: int = BATCH) -> list[list[Any]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+async def load_sample(db: Database, embedder: Embedder, directory: Path | None = None,
+                      progress: bool = True) -> dict[str, int]:
+    """Load the sample providers, statements, offers, enterprises and needs.
+
+    Free text goes through the same linking as the API: capability statements and needs are linked
+    to the taxonomy from their text (a need's ``declared_capability_codes`` count as declared, as a
+    client would send them); an offer's process code is a structured field the provider picks, so
+    it is declared. The generator's ground-truth codes are not used here — they are for evaluation.
+    """
+    from matching.linking import TaxonomyLinker
+    from matching.texts import need_text, offer_text, statement_text
+    from seed.sample import read_sample
+
+    sample = read_sample(directory or default_sample_dir())
+    linker = await TaxonomyLinker.build(db, embedder)
+    cache = EmbeddingCache(embedder)
+    statement_texts = [statement_text(s.text) for s in sample.capability_statements]
+    offer_texts = [offer_text(o.process_text, o.description) for o in sample.capacity_offers]
+    need_texts = [need_text(n.title, n.description) for n in sample.needs]
+    total_texts = len(set(statement_texts)) + len(set(offer_texts)) + len(set(need_texts))
+    with tqdm(total=total_texts, desc="embedding sample texts", unit="text", disable=not progress) as bar:
+        statement_vectors = cache.passages(statement_texts, progress=bar.update)
+        offer_vectors = cache.passages(offer_texts, progress=bar.update)
+        need_vectors = cache.queries(need_texts, progress=bar.update)
+    provider_kinds = {p.id: p.kind for p in sample.providers}
+
+    statement_links = [
+        linker.link_vector(vector, text, kind=None)
+        for text, vector in zip(statement_texts, cache.queries(statement_texts), strict=True)
+    ]
+    need_links = [
+        linker.link_vector(vector, text, kind="PROCESS" if n.kind == "CAPACITY" else None,
+                           declared=list(n.declared_capability_codes))
+        for n, text, vector in zip(sample.needs, need_texts, need_vectors, strict=True)
+    ]
+    statements = [
+        {"id": s.id, "provider_id": s.provider_id, "text": s.text, "embedding": v.tolist(), "links": _links(links)}
+        for s, v, links in zip(sample.capability_statements, statement_vectors, statement_links, strict=True)
+    ]
+    offers = [
+        {"id": o.id, "provider_id": o.provider_id, "process_text": o.process_text, "description": o.description,
+         "monthly_volume": o.monthly_volume, "unit": o.unit, "available_from": o.available_from,
+         "available_to": o.available_to, "lead_time_days": o.lead_time_days, "moq": o.moq,
+         "booked_volume": o.booked_volume, "status": o.status, "embedding": v.tolist(),
+         "links": [{"code": o.capability_code, "confidence": 1.0, "method": "CODE"}],
+         "material_code": o.material_code}
+        for o, v in zip(sample.capacity_offers, offer_vectors, strict=True)
+        if provider_kinds.get(o.provider_id) == "MANUFACTURER"
+    ]
+    enterprises = [
+        {"id": e.id, "name": e.name, "credit_code": e.credit_code, "description": e.description,
+         "contact_name": e.contact_name, "contact_phone": e.contact_phone, "contact_email": e.contact_email,
+         "region_code": e.region_code, "industry_codes": list(e.industry_codes), "created_at": e.created_at}
+        for e in sample.enterprises
+    ]
+    needs = [
+        {"id": n.id, "enterprise_id": n.enterprise_id, "kind": n.kind, "title": n.title,
+         "description": n.description, "quantity": n.quantity, "unit": n.unit, "deadline": n.deadline,
+         "budget_min": n.budget_min, "budget_max": n.budget_max, "status": n.status, "embedding": v.tolist(),
+         "created_at": n.created_at, "links": _links(links),
+         "certification_codes": list(n.required_certification_codes),
+         "region_codes": [n.region_code] if n.region_code else [], "material_code": n.material_code}
+        for n, v, links in zip(sample.needs, need_vectors, need_links, strict=True)
+    ]
+    plan = [
+        ("providers", bulk.upsert_providers, [_provider_row(p) for p in sample.providers]),
+        ("capability_statements", bulk.upsert_capability_statements, statements),
+        ("capacity_offers", bulk.upsert_capacity_offers, offers),
+        ("enterprises", bulk.upsert_enterprises, enterprises),
+        ("needs", bulk.upsert_needs, needs),
+    ]
+    with tqdm(total=sum(len(rows) for _, _, rows in plan), desc="writing sample", unit="row",
+              disable=not progress) as bar:
+        for _name, write, rows in plan:
+            for batch in _batches(rows):
+                await write(db, batch)
+                bar.update(len(batch))
+    return {name: len(rows) for name, _, rows in plan}
