@@ -79,7 +79,9 @@ class Database:
     def connect(cls, uri: str, user: str | None, password: str | None, database: str = "neo4j") -> Database:
         auth = (user, password) if user else None
         driver = AsyncGraphDatabase.driver(uri, auth=auth, max_connection_pool_size=50,
-                                           connection_acquisition_timeout=30)
+                                           connection_acquisition_timeout=30,
+                                           # "label does not exist yet" on a fresh database is not news
+                                           notifications_min_severity="OFF")
         return cls(driver, database)
 
     async def close(self) -> None:

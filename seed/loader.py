@@ -94,6 +94,33 @@ def _provider_row(p: Any) -> dict[str, Any]:
     }
 
 
+def _statement_row(s: Any, vector: Any, links: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"id": s.id, "provider_id": s.provider_id, "text": s.text, "embedding": vector.tolist(), "links": links}
+
+
+def _offer_row(o: Any, vector: Any) -> dict[str, Any]:
+    return {"id": o.id, "provider_id": o.provider_id, "process_text": o.process_text, "description": o.description,
+            "monthly_volume": o.monthly_volume, "unit": o.unit, "available_from": o.available_from,
+            "available_to": o.available_to, "lead_time_days": o.lead_time_days, "moq": o.moq,
+            "booked_volume": o.booked_volume, "status": o.status, "embedding": vector.tolist(),
+            "links": [{"code": o.capability_code, "confidence": 1.0, "method": "CODE"}],
+            "material_code": o.material_code}
+
+
+def _enterprise_row(e: Any) -> dict[str, Any]:
+    return {"id": e.id, "name": e.name, "credit_code": e.credit_code, "description": e.description,
+            "contact_name": e.contact_name, "contact_phone": e.contact_phone, "contact_email": e.contact_email,
+            "region_code": e.region_code, "industry_codes": list(e.industry_codes), "created_at": e.created_at}
+
+
+def _need_row(n: Any, vector: Any, links: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"id": n.id, "enterprise_id": n.enterprise_id, "kind": n.kind, "title": n.title,
+            "description": n.description, "quantity": n.quantity, "unit": n.unit, "deadline": n.deadline,
+            "budget_min": n.budget_min, "budget_max": n.budget_max, "status": n.status, "embedding": vector.tolist(),
+            "created_at": n.created_at, "links": links, "certification_codes": list(n.required_certification_codes),
+            "region_codes": [n.region_code] if n.region_code else [], "material_code": n.material_code}
+
+
 def _links(links: list[Any]) -> list[dict[str, Any]]:
     return [{"code": link.code, "confidence": link.confidence, "method": link.method} for link in links]
 
@@ -137,35 +164,14 @@ async def load_sample(db: Database, embedder: Embedder, directory: Path | None =
                            declared=list(n.declared_capability_codes))
         for n, text, vector in zip(sample.needs, need_texts, need_vectors, strict=True)
     ]
-    statements = [
-        {"id": s.id, "provider_id": s.provider_id, "text": s.text, "embedding": v.tolist(), "links": _links(links)}
-        for s, v, links in zip(sample.capability_statements, statement_vectors, statement_links, strict=True)
-    ]
-    offers = [
-        {"id": o.id, "provider_id": o.provider_id, "process_text": o.process_text, "description": o.description,
-         "monthly_volume": o.monthly_volume, "unit": o.unit, "available_from": o.available_from,
-         "available_to": o.available_to, "lead_time_days": o.lead_time_days, "moq": o.moq,
-         "booked_volume": o.booked_volume, "status": o.status, "embedding": v.tolist(),
-         "links": [{"code": o.capability_code, "confidence": 1.0, "method": "CODE"}],
-         "material_code": o.material_code}
-        for o, v in zip(sample.capacity_offers, offer_vectors, strict=True)
-        if provider_kinds.get(o.provider_id) == "MANUFACTURER"
-    ]
-    enterprises = [
-        {"id": e.id, "name": e.name, "credit_code": e.credit_code, "description": e.description,
-         "contact_name": e.contact_name, "contact_phone": e.contact_phone, "contact_email": e.contact_email,
-         "region_code": e.region_code, "industry_codes": list(e.industry_codes), "created_at": e.created_at}
-        for e in sample.enterprises
-    ]
-    needs = [
-        {"id": n.id, "enterprise_id": n.enterprise_id, "kind": n.kind, "title": n.title,
-         "description": n.description, "quantity": n.quantity, "unit": n.unit, "deadline": n.deadline,
-         "budget_min": n.budget_min, "budget_max": n.budget_max, "status": n.status, "embedding": v.tolist(),
-         "created_at": n.created_at, "links": _links(links),
-         "certification_codes": list(n.required_certification_codes),
-         "region_codes": [n.region_code] if n.region_code else [], "material_code": n.material_code}
-        for n, v, links in zip(sample.needs, need_vectors, need_links, strict=True)
-    ]
+    statements = [_statement_row(s, v, _links(links))
+                  for s, v, links in zip(sample.capability_statements, statement_vectors, statement_links,
+                                         strict=True)]
+    offers = [_offer_row(o, v) for o, v in zip(sample.capacity_offers, offer_vectors, strict=True)
+              if provider_kinds.get(o.provider_id) == "MANUFACTURER"]
+    enterprises = [_enterprise_row(e) for e in sample.enterprises]
+    needs = [_need_row(n, v, _links(links))
+             for n, v, links in zip(sample.needs, need_vectors, need_links, strict=True)]
     plan = [
         ("providers", bulk.upsert_providers, [_provider_row(p) for p in sample.providers]),
         ("capability_statements", bulk.upsert_capability_statements, statements),
@@ -180,3 +186,89 @@ async def load_sample(db: Database, embedder: Embedder, directory: Path | None =
                 await write(db, batch)
                 bar.update(len(batch))
     return {name: len(rows) for name, _, rows in plan}
+
+
+# ------------------------------------------------------------------------------------------- scale
+
+ENTERPRISES_PER_PROVIDER = 0.32  # the sample's proportions: 320 enterprises, 240 needs per 1,000 providers
+NEEDS_PER_PROVIDER = 0.24
+
+
+class _DerivedVectors:
+    """Vectors for scale data without running the model on every text: the capability node's own
+    embedding plus small deterministic noise, renormalised. Good enough to exercise the vector index
+    at 10⁵–10⁶ nodes (its size and recall behaviour), not for judging match quality."""
+
+    def __init__(self, capability_vectors: dict[str, Any], dimension: int):
+        import numpy as np
+
+        self.np = np
+        self.capability_vectors = {code: np.asarray(v, dtype=np.float32) for code, v in capability_vectors.items()}
+        self.dimension = dimension
+
+    def __call__(self, code: str | None, key: str) -> Any:
+        np = self.np
+        rng = np.random.default_rng(int(hashlib.sha256(key.encode()).hexdigest()[:12], 16))
+        base = self.capability_vectors.get(code or "", np.zeros(self.dimension, dtype=np.float32))
+        vector = base + rng.normal(0.0, 0.02, self.dimension).astype(np.float32)
+        return vector / np.linalg.norm(vector)
+
+
+async def generate_scale(db: Database, embedder: Embedder, providers: int, batch: int = 2000,
+                         seed: int | None = None, embeddings: str = "derived", progress: bool = True) -> int:
+    """Stream ``providers`` generated providers (with statements and offers), plus enterprises and needs
+    in the sample's proportions, to Neo4j in batches. Links use the generator's own codes (CODE)."""
+    from seed import scale
+    from seed.sample import SEED, catalog
+
+    seed = SEED if seed is None else seed
+    cat = catalog()
+    derived = _DerivedVectors({c["code"]: c["embedding"] for c in await reference_repo.capabilities(db)
+                               if c["embedding"]}, embedder.dimension)
+    cache = EmbeddingCache(embedder) if embeddings == "model" else None
+
+    def vectors(texts: list[str], codes: list[str | None], keys: list[str], query: bool = False) -> list[Any]:
+        if cache is not None:
+            return list(cache.queries(texts) if query else cache.passages(texts))
+        return [derived(code, key) for code, key in zip(codes, keys, strict=True)]
+
+    from matching.texts import need_text, offer_text, statement_text
+
+    written = 0
+    with tqdm(total=providers, desc="generating providers", unit="provider", disable=not progress) as bar:
+        for start in range(1, providers + 1, batch):
+            bundles = list(scale.iter_provider_bundles(min(batch, providers - start + 1), seed, start, cat))
+            statements = [s for b in bundles for s in b.statements]
+            offers = [o for b in bundles for o in b.offers if b.provider.kind == "MANUFACTURER"]
+            statement_vectors = vectors([statement_text(s.text) for s in statements],
+                                        [s.capability_codes[0] if s.capability_codes else None for s in statements],
+                                        [s.id for s in statements])
+            offer_vectors = vectors([offer_text(o.process_text, o.description) for o in offers],
+                                    [o.capability_code for o in offers], [o.id for o in offers])
+            await bulk.upsert_providers(db, [_provider_row(b.provider) for b in bundles])
+            await bulk.upsert_capability_statements(db, [
+                _statement_row(s, v, [{"code": c, "confidence": 1.0, "method": "CODE"} for c in s.capability_codes])
+                for s, v in zip(statements, statement_vectors, strict=True)])
+            await bulk.upsert_capacity_offers(db, [_offer_row(o, v)
+                                                   for o, v in zip(offers, offer_vectors, strict=True)])
+            written += len(bundles)
+            bar.update(len(bundles))
+    n_enterprises = max(1, round(providers * ENTERPRISES_PER_PROVIDER))
+    n_needs = max(1, round(providers * NEEDS_PER_PROVIDER))
+    with tqdm(total=n_enterprises + n_needs, desc="generating enterprises and needs", unit="row",
+              disable=not progress) as bar:
+        for start in range(1, n_enterprises + 1, batch):
+            rows = [_enterprise_row(e) for e in scale.iter_enterprises(min(batch, n_enterprises - start + 1),
+                                                                        seed, start, cat)]
+            await bulk.upsert_enterprises(db, rows)
+            bar.update(len(rows))
+        for start in range(1, n_needs + 1, batch):
+            needs = list(scale.iter_needs(min(batch, n_needs - start + 1), n_enterprises, seed, start, cat))
+            need_vectors = vectors([need_text(n.title, n.description) for n in needs],
+                                   [n.capability_codes[0] if n.capability_codes else None for n in needs],
+                                   [n.id for n in needs], query=True)
+            await bulk.upsert_needs(db, [
+                _need_row(n, v, [{"code": c, "confidence": 1.0, "method": "CODE"} for c in n.capability_codes])
+                for n, v in zip(needs, need_vectors, strict=True)])
+            bar.update(len(needs))
+    return written
