@@ -11,26 +11,64 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
+from api.auth import InvalidToken, viewer_for
 from api.config import ApiSettings
 from api.context import Context
-from api.schema import schema
+from api.extensions import safe_errors
+from api.schema import build_schema
 from api.services import Services
 
 log = logging.getLogger("gongxu.api")
 
 
 class GongxuGraphQL(GraphQL):
-    """strawberry's ASGI app with gongxu's per-request context."""
+    """strawberry's ASGI app with gongxu's per-request context (viewer from the API token, fresh loaders).
+
+    Production: no GraphiQL, no introspection, no round-trip report. HTTP batching is off in every mode.
+    """
 
     def __init__(self, app_state: dict[str, Any], settings: ApiSettings):
-        super().__init__(schema, graphql_ide=None if settings.production else "graphiql",
-                         allow_queries_via_get=False)
+        super().__init__(build_schema(production=settings.production),
+                         graphql_ide=None if settings.production else "graphiql", allow_queries_via_get=False)
         self._state = app_state
 
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if result.errors:
+            result.errors = safe_errors(result.errors)
+        return await super().process_result(request, result)
+
     async def get_context(self, request: Any, response: Any = None) -> Context:
-        return Context(services=self._state["services"], request=request, response=response)
+        return Context(services=self._state["services"], request=request, response=response,
+                       viewer=request.scope["state"]["viewer"])
+
+
+class Authenticated:
+    """ASGI wrapper: resolves ``Authorization: Bearer`` to a viewer once, before GraphQL runs.
+
+    An unknown, revoked or malformed token is answered with 401 and a GraphQL-shaped body
+    (``extensions.code = UNAUTHENTICATED``) instead of being served as anonymous.
+    """
+
+    def __init__(self, app: GongxuGraphQL, state: dict[str, Any]):
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope)
+        try:
+            viewer = await viewer_for(self.state["services"].db, request.headers.get("authorization"))
+        except InvalidToken as exc:
+            body = {"data": None, "errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]}
+            response = JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+            await response(scope, receive, send)
+            return
+        scope.setdefault("state", {})["viewer"] = viewer
+        await self.app(scope, receive, send)
 
 
 def create_app(settings: ApiSettings | None = None, services: Services | None = None) -> Starlette:
@@ -60,11 +98,13 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
                             status_code=200 if ready else 503)
 
     graphql_app = GongxuGraphQL(state, settings)
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
-            Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            Route("/graphql", Authenticated(graphql_app, state), methods=["GET", "POST"]),
         ],
         lifespan=lifespan,
     )
+    app.state.gongxu = state  # tests reach the running services (e.g. to rebuild the taxonomy linker)
+    return app

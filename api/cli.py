@@ -7,6 +7,7 @@ with one line ``gongxu: error: …`` naming the fix and exit status 1, never a s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import sys
@@ -221,6 +222,38 @@ def seed_generate(providers: int, batch: int, rng_seed: int, embeddings: str) ->
     click.echo(f"generated {written} providers")
 
 
+# -------------------------------------------------------------------------------------------- eval
+
+
+@main.command("eval")
+@click.option("--need", "need_ids", multiple=True, help="Only these evaluation needs (eval_001 …; repeatable).")
+@click.option("--no-service", is_flag=True, help="Baselines only (do not serve the app).")
+@click.option("--no-write", is_flag=True, help="Print the table but leave BENCHMARKS.md alone.")
+@click.option("--details", type=click.Path(dir_okay=False), default=None,
+              help="Also write every top-10 slot (system, need, rank, provider, grade, broken constraints) as JSONL.")
+@friendly
+def evaluate(need_ids: tuple[str, ...], no_service: bool, no_write: bool, details: str | None) -> None:
+    """Matching quality on the development evaluation set: the service through its GraphQL API, and the
+    BM25 and embedding baselines, on the loaded sample data; the table goes to BENCHMARKS.md."""
+    from pathlib import Path
+
+    from seed.evaluation import run
+
+    async def work(services: Any) -> str:
+        _, table = await run.evaluate(services, need_ids=need_ids or None, with_service=not no_service,
+                                      benchmarks=None if no_write else run.BENCHMARKS,
+                                      details=Path(details) if details else None)
+        return table
+
+    try:
+        table = asyncio.run(_with_services(work))
+    except run.EvalError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(table)
+    if not no_write:
+        click.echo(f"written to {run.BENCHMARKS}", err=True)
+
+
 # ------------------------------------------------------------------------------------------- serve
 
 
@@ -241,6 +274,98 @@ def serve(host: str | None, port: int | None) -> None:
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
                 log_level="info", lifespan="on")
     click.echo(f"gongxu: stopped after {time.perf_counter() - started:.0f}s", err=True)
+
+
+# ------------------------------------------------------------------------------------- token/schema
+
+
+async def _with_db(work: Callable[[Any], Any]) -> Any:
+    """Just the database (no model, no migrations): for commands that only read or write a few nodes."""
+    from graph.db import Database
+
+    connection = await asyncio.to_thread(server.ensure_neo4j, Neo4jSettings.from_env())
+    db = Database.connect(connection.uri, connection.user, connection.password, connection.database)
+    try:
+        return await work(db)
+    finally:
+        await db.close()
+
+
+@main.group()
+def token() -> None:
+    """API tokens (hashed at rest; the plaintext is printed once)."""
+
+
+@token.command("create")
+@click.option("--org", "org_id", required=True,
+              help="The organisation: an enterprise or provider id (ent_…, prv_… or its GraphQL global ID); "
+                   "for STAFF any label, e.g. ops.")
+@click.option("--role", type=click.Choice(["ENTERPRISE", "PROVIDER", "STAFF"]), required=True)
+@friendly
+def token_create(org_id: str, role: str) -> None:
+    """Issue a token and print it once (stdout: the token only; it cannot be shown again)."""
+    from strawberry.relay import GlobalID
+
+    from graph.repositories import tokens
+
+    if role != "STAFF" and not org_id.startswith(("ent_", "prv_")):
+        with contextlib.suppress(Exception):  # whatever does not decode is reported below as unknown
+            org_id = GlobalID.from_id(org_id).node_id
+
+    async def work(db: Any) -> tokens.IssuedToken | None:
+        if not await tokens.organisation_exists(db, role, org_id):
+            return None
+        issued = tokens.issue()
+        await tokens.create_standalone(db, issued.id, issued.hash, role, org_id)
+        return issued
+
+    issued = asyncio.run(_with_db(work))
+    if issued is None:
+        kind = "enterprise" if role == "ENTERPRISE" else "provider"
+        click.echo(f"gongxu: error: no {kind} {org_id}: register it first (registerEnterprise / registerProvider)",
+                   err=True)
+        sys.exit(1)
+    click.echo(f"gongxu: token {issued.id} for {role} {org_id}; store it now, it is not shown again", err=True)
+    click.echo(issued.secret)
+
+
+@token.command("revoke")
+@click.argument("token_id")
+@friendly
+def token_revoke(token_id: str) -> None:
+    """Revoke a token by its id (tok_…); requests with it are then refused with 401."""
+    from graph.repositories import tokens
+
+    if not asyncio.run(_with_db(lambda db: tokens.revoke(db, token_id))):
+        click.echo(f"gongxu: error: no token {token_id}", err=True)
+        sys.exit(1)
+    click.echo(f"revoked {token_id}")
+
+
+@main.group()
+def schema() -> None:
+    """The GraphQL schema (SDL)."""
+
+
+@schema.command("export")
+@click.option("--output", type=click.Path(dir_okay=False), default=None, help="Default: schema.graphql at the root.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the file differs from the code.")
+def schema_export(output: str | None, check: bool) -> None:
+    """Write the SDL to schema.graphql (committed; a test fails when it drifts from the code)."""
+    from pathlib import Path
+
+    from api.schema import SDL_PATH, export_sdl, sdl
+
+    path = Path(output) if output else SDL_PATH
+    if check:
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != sdl():
+            click.echo(f"gongxu: error: {path} is out of date: run `gongxu schema export`", err=True)
+            sys.exit(1)
+        click.echo(f"{path} is up to date")
+        return
+    changed = export_sdl(path)
+    click.echo(f"{'wrote' if changed else 'unchanged:'} {path}")
 
 
 if __name__ == "__main__":

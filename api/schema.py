@@ -1,37 +1,84 @@
-"""The GraphQL schema: root types assembled from the per-domain modules."""
+"""The GraphQL schema: root types from ``api/queries.py`` and ``api/mutations.py``, with protection.
+
+``build_schema(production)`` adds the limits every deployment has (depth 10, 15 aliases, 2,000
+tokens, a complexity budget, masked unexpected errors) and, outside production, the Cypher
+round-trip report; in production introspection is off. ``schema`` (development) is what
+``gongxu schema export`` prints to ``schema.graphql``: the SDL is the same in both modes.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
-from api.context import Context
-from graph.repositories import statistics
+from api.errors import deliberate
+from api.extensions import COMPLEXITY_BUDGET, ComplexityLimiter, CypherRoundTrips, MaskUnexpectedErrors
+from api.matching import Match, MatchingMutation, MatchingQuery
+from api.mutations import Mutation
+from api.queries import Query
+from api.types import Manufacturer, ServiceProvider
 
+MAX_DEPTH = 10
+MAX_ALIASES = 15
+MAX_TOKENS = 2000
 
-@strawberry.type(description="How much the graph holds.")
-class Statistics:
-    providers: int
-    manufacturers: int
-    service_providers: int
-    capability_statements: int
-    capacity_offers: int
-    enterprises: int
-    needs: int
-    open_needs: int
-    matches: int
-    capabilities: int
-    materials: int
-    certifications: int
-    industries: int
-    regions: int
-    sharing_modes: int
+SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 
-@strawberry.type
-class Query:
-    @strawberry.field(description="Counts of providers, enterprises, needs, taxonomy nodes … in the graph.")
-    async def statistics(self, info: strawberry.Info[Context, None]) -> Statistics:
-        return Statistics(**await statistics.counts(info.context.db))
+@strawberry.type(name="Query")
+class RootQuery(Query, MatchingQuery):
+    """The directory and reference queries plus the matching engine's (api/matching)."""
 
 
-schema = strawberry.Schema(query=Query)
+@strawberry.type(name="Mutation")
+class RootMutation(Mutation, MatchingMutation):
+    """The intake mutations plus match decisions (api/matching)."""
+
+
+class GongxuSchema(strawberry.Schema):
+    """Logs only unexpected errors: a refused cursor or a too-deep query is the client's business."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        unexpected = [error for error in errors if not deliberate(error)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+def build_schema(production: bool = False, complexity_budget: int = COMPLEXITY_BUDGET) -> strawberry.Schema:
+    extensions: list[Any] = [
+        MaskUnexpectedErrors,
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: ComplexityLimiter(budget=complexity_budget),
+    ]
+    if production:
+        extensions.append(DisableIntrospection)
+    else:
+        extensions.append(CypherRoundTrips)
+    # batching_config stays None: HTTP batching is off (a JSON array is refused with 400)
+    return GongxuSchema(query=RootQuery, mutation=RootMutation, types=[ServiceProvider, Manufacturer, Match],
+                             extensions=extensions, config=StrawberryConfig(batching_config=None))
+
+
+schema = build_schema()
+
+
+def sdl() -> str:
+    """The schema in SDL, as committed in ``schema.graphql``."""
+    return schema.as_str() + "\n"
+
+
+def export_sdl(path: Path = SDL_PATH) -> bool:
+    """Write the SDL; returns whether the file changed."""
+    text = sdl()
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True

@@ -13,6 +13,7 @@ from graph.config import Neo4jSettings
 from graph.db import Database
 from graph.server import Connection, ensure_neo4j
 from matching.embedding import Embedder, get_embedder
+from matching.linking import TaxonomyLinker
 
 
 @dataclass
@@ -21,7 +22,8 @@ class Services:
     connection: Connection
     embedder: Embedder | None = None
     migrated: bool = False
-    _model_task: asyncio.Task | None = field(default=None, repr=False)
+    _linker: TaxonomyLinker | None = field(default=None, repr=False)
+    _linker_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     @classmethod
     async def start(cls, settings: Neo4jSettings | None = None, load_model: bool = True) -> Services:
@@ -34,6 +36,23 @@ class Services:
         services.migrated = True
         return services
 
+    async def linker(self) -> TaxonomyLinker:
+        """The taxonomy linker, built on first use from the reference data in Neo4j.
+
+        Not cached while the taxonomy is still empty (a fresh database before ``gongxu seed load``).
+        """
+        async with self._linker_lock:
+            if self._linker is None:
+                built = await TaxonomyLinker.build(self.db, self.embedder or get_embedder())
+                if not built.capability_codes:
+                    return built
+                self._linker = built
+            return self._linker
+
+    def forget_linker(self) -> None:
+        """Rebuild the linker on next use (after the reference data changed)."""
+        self._linker = None
+
     async def close(self) -> None:
         await self.db.close()
 
@@ -43,6 +62,6 @@ class Services:
             await self.db.read("RETURN 1 AS ok")
             neo4j_ok = True
             current = await migrations.is_current(self.db)
-        except Exception:  # noqa: BLE001 - any failure means "not ready"; the detail is in the logs
+        except Exception:
             neo4j_ok, current = False, False
         return {"neo4j": neo4j_ok, "migrations": current, "model": self.embedder is not None}

@@ -29,6 +29,11 @@ EMBEDDING_FLOOR = 0.80
 EMBEDDING_CEILING = 0.92
 EMBEDDING_MAX = 0.9
 EMBEDDING_MARGIN = 0.015  # a second node within this margin of the best links too
+# Below this an embedding link is noise: unrelated text ("zzzz qqqq") still scores ~0.80 against some node.
+MIN_EMBEDDING_CONFIDENCE = 0.2
+# A reference term found inside a longer input resolves only if the alias covers this share of the
+# input's letters: "IATF 16949:2016认证" → IATF 16949, but not "宇宙质量认证" → ISO 9001 via "质量认证".
+MIN_COVERAGE = 0.6
 MAX_LINKS = 3
 
 
@@ -125,13 +130,14 @@ class TaxonomyLinker:
                 elif best - score > EMBEDDING_MARGIN:
                     break
                 confidence = embedding_confidence(score)
-                if confidence > 0:
+                if confidence >= MIN_EMBEDDING_CONFIDENCE:
                     links[code] = Link(code, confidence, "EMBEDDING")
                 if len(links) >= MAX_LINKS:
                     break
-        # a node and its ancestor say the same twice: keep the more specific one
+        # a node and its ancestor say the same twice: keep the more specific one (declared codes stay)
         specific = {code: link for code, link in links.items()
-                    if not any(other != code and code in self.ancestors(other) for other in links)}
+                    if link.method == "CODE"
+                    or not any(other != code and code in self.ancestors(other) for other in links)}
         return sorted(specific.values(), key=lambda link: (-link.confidence, link.code))[:MAX_LINKS]
 
     async def link_capabilities(self, texts: list[str], kind: str | None = None,
@@ -150,8 +156,11 @@ class TaxonomyLinker:
         index = self.indexes[label]
         code = index.resolve(text)
         if code is None:
-            found = index.resolve_all(text)
-            code = found[0] if len(found) == 1 else None
+            found = index.find(text)
+            letters = sum(1 for ch in text if ch.isalnum())
+            covered = sum(sum(1 for ch in m.alias if ch.isalnum()) for m in found)
+            if len({m.code for m in found}) == 1 and letters and covered / letters >= MIN_COVERAGE:
+                code = found[0].code
         return Resolution(text, code)
 
     def resolve_certification(self, text: str) -> Resolution:

@@ -8,14 +8,11 @@ started it. Nothing is faked: a test that touches data talks to that server.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-import uvicorn
 
+from api.live import LiveServer
 from graph import server
 from graph.config import Neo4jSettings
 from graph.db import Database
@@ -27,7 +24,7 @@ ORG_LABELS = ("Enterprise", "Provider", "CapabilityStatement", "CapacityOffer", 
 
 @pytest.fixture(scope="session")
 def neo4j_connection() -> Iterator[Connection]:
-    settings = Neo4jSettings.from_env("test")
+    settings = Neo4jSettings.from_env(os.environ.get("GONGXU_TEST_NEO4J_INSTANCE", "test"))
     if settings.uri:
         yield server.ensure_neo4j(settings)
         return
@@ -79,42 +76,19 @@ async def clean_db(db: Database) -> Database:
     return db
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture
+async def sample_db(db: Database, embedder) -> Database:
+    """The session database with the reference data and the full sample loaded (reloaded if a test
+    emptied it; loading is idempotent and the embedding cache makes a reload cost only the writes)."""
+    from seed.loader import load_reference_data, load_sample
 
-
-class LiveServer:
-    """The real ASGI app under uvicorn, in a background thread, on a free loopback port."""
-
-    def __init__(self) -> None:
-        from api.app import create_app
-        from api.config import ApiSettings
-
-        self.port = _free_port()
-        settings = ApiSettings(env="development", host="127.0.0.1", port=self.port)
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name="gongxu-live-server", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 120
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the gongxu app did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
+    rows = await db.read("RETURN COUNT { MATCH (:Capability) } AS capabilities, "
+                         "COUNT { MATCH (p:Provider) WHERE p.id STARTS WITH 'prv_' } AS providers")
+    if rows[0]["capabilities"] < 300:
+        await load_reference_data(db, embedder, progress=False)
+    if rows[0]["providers"] < 1000:
+        await load_sample(db, embedder, progress=False)
+    return db
 
 
 @pytest.fixture(scope="session")

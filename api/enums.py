@@ -1,0 +1,114 @@
+"""GraphQL enums: the fixed values of docs/ARCHITECTURE.md, one name each, as stored in the graph."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from matching.validation import ErrorCode as _ErrorCode
+
+ErrorCode = strawberry.enum(_ErrorCode, name="ErrorCode", description="Why an input was refused.")
+
+
+@strawberry.enum(description="Who is asking: the role of the API token, or ANONYMOUS without one.")
+class Role(Enum):
+    ANONYMOUS = "ANONYMOUS"
+    ENTERPRISE = "ENTERPRISE"
+    PROVIDER = "PROVIDER"
+    STAFF = "STAFF"
+
+
+@strawberry.enum
+class ProviderKind(Enum):
+    SERVICE_PROVIDER = "SERVICE_PROVIDER"
+    MANUFACTURER = "MANUFACTURER"
+
+
+@strawberry.enum(description="SERVICE: 服务 (a service capability); PROCESS: 工艺 (a manufacturing process).")
+class CapabilityKind(Enum):
+    SERVICE = "SERVICE"
+    PROCESS = "PROCESS"
+
+
+@strawberry.enum(description="How a text was linked to a taxonomy node.")
+class LinkMethod(Enum):
+    CODE = "CODE"  # given as a code
+    ALIAS = "ALIAS"  # a name or alias of the node occurs in the text
+    EMBEDDING = "EMBEDDING"  # the text's embedding is close to the node's
+
+
+@strawberry.enum
+class NeedKind(Enum):
+    SERVICE = "SERVICE"
+    CAPACITY = "CAPACITY"
+
+
+@strawberry.enum
+class NeedStatus(Enum):
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+
+
+@strawberry.enum
+class OfferStatus(Enum):
+    PUBLISHED = "PUBLISHED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+@strawberry.enum
+class MatchStatus(Enum):
+    PROPOSED = "PROPOSED"
+    ACCEPTED = "ACCEPTED"
+    REJECTED = "REJECTED"
+
+
+@strawberry.enum
+class CertificationStatus(Enum):
+    ACTIVE = "ACTIVE"
+    IN_PROGRESS = "IN_PROGRESS"
+    EXPIRED = "EXPIRED"
+
+
+@strawberry.enum
+class RegionLevel(Enum):
+    GROUP = "GROUP"
+    PROVINCE = "PROVINCE"
+    CITY = "CITY"
+
+
+@strawberry.enum
+class Unit(Enum):
+    PIECE = "PIECE"
+    SET = "SET"
+    KG = "KG"
+    TONNE = "TONNE"
+    METRE = "METRE"
+    SQUARE_METRE = "SQUARE_METRE"
+    HOUR = "HOUR"
+
+
+@strawberry.enum
+class SortDirection(Enum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@strawberry.enum
+class ProviderSortField(Enum):
+    NAME = "NAME"
+    CREATED = "CREATED"
+    RATING = "RATING"
+
+
+@strawberry.enum
+class EnterpriseSortField(Enum):
+    NAME = "NAME"
+    CREATED = "CREATED"
+
+
+@strawberry.enum
+class NeedSortField(Enum):
+    CREATED = "CREATED"
+    DEADLINE = "DEADLINE"
+    TITLE = "TITLE"

@@ -1,0 +1,202 @@
+"""Schema extensions: the complexity budget, error masking with codes, and the round-trip report.
+
+Depth, alias and token limits are strawberry's own (``QueryDepthLimiter``, ``MaxAliasesLimiter``,
+``MaxTokensLimiter``); they are assembled with these in ``api/schema.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import (
+    ExecutionResult as GraphQLExecutionResult,
+)
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    Undefined,
+    VariableNode,
+    get_named_type,
+    value_from_ast,
+)
+from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
+
+from api.errors import INTERNAL, QUERY_TOO_COMPLEX, deliberate
+from graph.db import QueryCounter, count_queries
+
+# --------------------------------------------------------------------------------------- complexity
+
+COMPLEXITY_BUDGET = 25_000
+LIST_ESTIMATE = 5  # items assumed in a list field that has no `first` (statements, certifications …)
+DEFAULT_FIRST = 20
+
+
+class _Estimator:
+    """Cost of a selection: 1 per field, times ``first`` (or LIST_ESTIMATE) for what is below a list."""
+
+    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode],
+                 variables: dict[str, Any]):
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+
+    def selection(self, selection_set: SelectionSetNode | None, parent: Any, seen: frozenset[str] = frozenset()) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for node in selection_set.selections:
+            if isinstance(node, FieldNode):
+                total += self.field(node, parent, seen)
+            elif isinstance(node, InlineFragmentNode):
+                target = self.schema.get_type(node.type_condition.name.value) if node.type_condition else parent
+                total += self.selection(node.selection_set, target, seen)
+            elif isinstance(node, FragmentSpreadNode):
+                name = node.name.value
+                fragment = self.fragments.get(name)
+                if fragment is None or name in seen:
+                    continue
+                target = self.schema.get_type(fragment.type_condition.name.value)
+                total += self.selection(fragment.selection_set, target, seen | {name})
+        return total
+
+    def field(self, node: FieldNode, parent: Any, seen: frozenset[str]) -> int:
+        name = node.name.value
+        if name.startswith("__"):
+            return 0
+        definition: GraphQLField | None = getattr(parent, "fields", {}).get(name)
+        if definition is None:
+            return 1
+        below = self.selection(node.selection_set, get_named_type(definition.type), seen)
+        return 1 + self.multiplier(node, definition, parent) * below
+
+    def multiplier(self, node: FieldNode, definition: GraphQLField, parent: Any) -> int:
+        if "first" in definition.args:
+            return max(self.argument(node, definition, "first"), 1)
+        field_type = definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type
+        if isinstance(field_type, GraphQLList):
+            # a connection's edges are already counted by its `first`
+            return 1 if isinstance(parent, GraphQLObjectType) and parent.name.endswith("Connection") else LIST_ESTIMATE
+        return 1
+
+    def argument(self, node: FieldNode, definition: GraphQLField, name: str) -> int:
+        for argument in node.arguments or ():
+            if argument.name.value == name:
+                if isinstance(argument.value, VariableNode):
+                    value = self.variables.get(argument.value.name.value)
+                else:
+                    value = value_from_ast(argument.value, definition.args[name].type, self.variables)
+                return int(value) if isinstance(value, int) else DEFAULT_FIRST
+        default = definition.args[name].default_value
+        return int(default) if isinstance(default, int) and default is not Undefined else DEFAULT_FIRST
+
+
+def estimate(schema: GraphQLSchema, document: Any, operation_name: str | None, variables: dict[str, Any]) -> int:
+    """The complexity of the operation that will run (the named one, or the only one)."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name:
+        operations = [d for d in operations if d.name and d.name.value == operation_name]
+    if not operations:
+        return 0
+    operation = operations[0]
+    root = schema.get_root_type(operation.operation)
+    return _Estimator(schema, fragments, variables or {}).selection(operation.selection_set, root)
+
+
+class ComplexityLimiter(SchemaExtension):
+    """Refuses, before execution, an operation whose estimated cost is above the budget.
+
+    The error carries ``extensions.code = QUERY_TOO_COMPLEX`` with the estimate and the budget, so a
+    client can ask for smaller pages (``first``) or fewer nested lists.
+    """
+
+    def __init__(self, *, budget: int = COMPLEXITY_BUDGET, execution_context: Any = None):
+        self.budget = budget
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is not None and context.result is None:
+            cost = estimate(context.schema._schema, context.graphql_document, context.operation_name,
+                            context.variables or {})
+            if cost > self.budget:
+                context.result = GraphQLExecutionResult(data=None, errors=[GraphQLError(
+                    f"the query's estimated complexity {cost} is above the budget {self.budget}: "
+                    "ask for fewer items (first) or fewer nested lists",
+                    extensions={"code": QUERY_TOO_COMPLEX, "complexity": cost, "budget": self.budget})])
+        yield
+
+
+# ------------------------------------------------------------------------------------------- errors
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """``MaskErrors`` that keeps deliberate errors (``ApiError``, validation, limits) and gives every
+    error a code: unexpected ones become "Unexpected error." with INTERNAL_SERVER_ERROR."""
+
+    def __init__(self, *, execution_context: Any = None) -> None:
+        super().__init__(should_mask_error=lambda error: not deliberate(error), error_message="Unexpected error.")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        return anonymised(error)
+
+    def on_operation(self) -> Iterator[None]:
+        yield from super().on_operation()
+        result = self.execution_context.result
+        if isinstance(result, GraphQLExecutionResult | StrawberryExecutionResult) and result.errors:
+            result.errors = [with_code(error) for error in result.errors]
+
+
+def anonymised(error: GraphQLError) -> GraphQLError:
+    return GraphQLError(message="Unexpected error.", nodes=error.nodes, source=error.source,
+                        positions=error.positions, path=error.path, original_error=None,
+                        extensions={"code": INTERNAL})
+
+
+def safe_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """The last line of defence, at the HTTP view: an error raised outside the operation hooks (e.g. by
+    another extension) never reaches ``MaskUnexpectedErrors``, so it is masked here."""
+    return [with_code(error if deliberate(error) else anonymised(error)) for error in errors]
+
+
+def with_code(error: GraphQLError) -> GraphQLError:
+    if error.extensions and "code" in error.extensions:
+        return error
+    code = "GRAPHQL_PARSE_FAILED" if error.message.startswith("Syntax Error") else "GRAPHQL_VALIDATION_FAILED"
+    return GraphQLError(error.message, nodes=error.nodes, source=error.source, positions=error.positions,
+                        path=error.path, original_error=error.original_error,
+                        extensions={**(error.extensions or {}), "code": code})
+
+
+# ------------------------------------------------------------------------------------ round trips
+
+
+class CypherRoundTrips(SchemaExtension):
+    """Reports the operation's Cypher round trips in ``extensions.cypherRoundTrips`` (not in production).
+
+    The counter is a ContextVar set before execution; asyncio tasks copy the context they are created
+    in, and DataLoader batches are dispatched from tasks created inside resolvers, so they all add to
+    the same counter object.
+    """
+
+    def __init__(self, *, execution_context: Any = None) -> None:
+        self.counter: QueryCounter | None = None
+
+    def on_operation(self) -> Iterator[None]:
+        with count_queries() as counter:
+            self.counter = counter
+            yield
+
+    def get_results(self) -> dict[str, Any]:
+        return {"cypherRoundTrips": self.counter.count if self.counter else 0}

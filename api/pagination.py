@@ -1,0 +1,68 @@
+"""Relay cursor pagination: page size limits and opaque keyset cursors.
+
+A cursor is base64url of ``[sort, key, id]`` — the sort it belongs to and the position of the row
+in it. Clients must treat it as opaque; a cursor from another sort order, or a tampered one, is
+refused with BAD_USER_INPUT rather than silently restarting the list.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import date
+from typing import Any
+
+from api.errors import ApiError
+from graph.repositories.paging import PageRequest
+
+MAX_PAGE = 100
+DEFAULT_PAGE = 20
+
+
+def check_first(first: int | None, maximum: int = MAX_PAGE) -> int:
+    if first is None:
+        return DEFAULT_PAGE
+    if first < 0 or first > maximum:
+        raise ApiError(f"first must be between 0 and {maximum}, got {first}", field="first")
+    return first
+
+
+def _encode_key(key: Any) -> Any:
+    return {"date": key.isoformat()} if isinstance(key, date) else key
+
+
+def _decode_key(key: Any) -> Any:
+    return date.fromisoformat(key["date"]) if isinstance(key, dict) and "date" in key else key
+
+
+def encode_cursor(sort: str, key: Any, row_id: str) -> str:
+    raw = json.dumps([sort, _encode_key(key), row_id], ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        cursor_sort, key, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        if not isinstance(row_id, str):
+            raise ValueError(row_id)
+        key = _decode_key(key)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, KeyError) as exc:
+        raise ApiError("after is not a cursor of this list", field="after") from exc
+    if cursor_sort != sort:
+        raise ApiError("after is a cursor of another sort order; start again without it", field="after")
+    return key, row_id
+
+
+def page_request(sort_field: str, descending: bool, first: int | None, after: str | None) -> PageRequest:
+    """Validated page arguments; one row more than asked is read to know whether a next page exists."""
+    size = check_first(first)
+    sort = f"{sort_field}:{'DESC' if descending else 'ASC'}"
+    after_key, after_id = decode_cursor(after, sort) if after else (None, None)
+    return PageRequest(sort=sort_field, descending=descending, limit=size + 1, after_key=after_key,
+                       after_id=after_id)
+
+
+def sort_token(request: PageRequest) -> str:
+    return f"{request.sort}:{'DESC' if request.descending else 'ASC'}"

@@ -1,0 +1,109 @@
+"""Capacity offers: ``(:Manufacturer)-[:OFFERS]->(:CapacityOffer)-[:OF_PROCESS {confidence, method}]->
+(:Capability)``, ``-[:IN_MATERIAL]->(:Material)``.
+
+Published offers are part of the public directory; a withdrawn one is seen only by its manufacturer
+and by staff (the filter is ``_VISIBLE``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from graph.db import Database, Tx
+from graph.repositories import lookups
+from graph.repositories.rows import native
+from graph.viewer import Viewer
+
+# Properties an offer's manufacturer may set.
+OFFER_PROPS = ("process_text", "description", "monthly_volume", "unit", "available_from", "available_to",
+               "lead_time_days", "moq")
+
+_VISIBLE = """
+(o.status = 'PUBLISHED' OR $viewer_role = 'STAFF' OR ($viewer_role = 'PROVIDER' AND p.id = $viewer_org))
+"""
+
+_PROJECTION = """
+p.id AS provider_id,
+o {.id, .process_text, .description, .monthly_volume, .unit, .available_from, .available_to, .lead_time_days,
+   .moq, .booked_volume, .status, .created_at} AS node,
+[(o)-[r:OF_PROCESS]->(c:Capability) | {code: c.code, confidence: r.confidence, method: r.method,
+                                       node: __CAPABILITY__}] AS links,
+[(o)-[:IN_MATERIAL]->(m:Material) | m.code][0] AS material_code
+""".replace("__CAPABILITY__", lookups.node_map("Capability", "c"))
+
+
+def _flatten(row: dict[str, Any]) -> dict[str, Any]:
+    return native({**row["node"], "provider_id": row["provider_id"], "links": row["links"],
+                   "material_code": row["material_code"]})
+
+
+async def by_providers(db: Database, provider_ids: list[str], viewer: Viewer,
+                       include_withdrawn: bool = False) -> list[dict[str, Any]]:
+    rows = await db.read(
+        f"MATCH (p:Manufacturer)-[:OFFERS]->(o:CapacityOffer) WHERE p.id IN $ids AND {_VISIBLE} "
+        "AND ($include_withdrawn OR o.status = 'PUBLISHED') "
+        f"RETURN {_PROJECTION} ORDER BY o.available_from, o.id",
+        ids=list(provider_ids), include_withdrawn=include_withdrawn, **viewer.params())
+    return [_flatten(row) for row in rows]
+
+
+async def by_ids(db: Database, ids: list[str], viewer: Viewer) -> list[dict[str, Any]]:
+    rows = await db.read(
+        f"MATCH (p:Manufacturer)-[:OFFERS]->(o:CapacityOffer) WHERE o.id IN $ids AND {_VISIBLE} "
+        f"RETURN {_PROJECTION}",
+        ids=list(ids), **viewer.params())
+    return [_flatten(row) for row in rows]
+
+
+async def current(tx: Tx, offer_id: str, viewer: Viewer) -> tuple[Literal["OWN", "READ"] | None,
+                                                                   dict[str, Any] | None]:
+    """The offer as its viewer sees it and whether the viewer may change it (None: not visible)."""
+    row = await tx.one(
+        f"MATCH (p:Manufacturer)-[:OFFERS]->(o:CapacityOffer {{id: $id}}) WHERE {_VISIBLE} "
+        f"RETURN {_PROJECTION}, $viewer_role = 'PROVIDER' AND p.id = $viewer_org AS own",
+        id=offer_id, **viewer.params())
+    if row is None:
+        return None, None
+    return ("OWN" if row["own"] else "READ"), _flatten(row)
+
+
+async def create(tx: Tx, provider_id: str, offer: dict[str, Any]) -> None:
+    """``offer``: id, OFFER_PROPS, embedding, links ``[{code, confidence, method}]``, material_code."""
+    await tx.rows(
+        "MATCH (p:Manufacturer {id: $provider_id}) "
+        "CREATE (p)-[:OFFERS]->(o:CapacityOffer {id: $id, status: 'PUBLISHED', booked_volume: 0, "
+        "created_at: datetime()}) SET o += $props, o.embedding = $embedding",
+        provider_id=provider_id, id=offer["id"], props={key: offer.get(key) for key in OFFER_PROPS},
+        embedding=offer["embedding"])
+    await replace_process_links(tx, offer["id"], offer["links"])
+    await replace_material(tx, offer["id"], offer.get("material_code"))
+
+
+async def update(tx: Tx, offer_id: str, props: dict[str, Any], embedding: list[float] | None) -> None:
+    props = {key: value for key, value in props.items() if key in OFFER_PROPS}
+    await tx.rows(
+        "MATCH (o:CapacityOffer {id: $id}) SET o += $props, o.updated_at = datetime(), "
+        "o.embedding = coalesce($embedding, o.embedding)",
+        id=offer_id, props=props, embedding=embedding)
+
+
+async def replace_process_links(tx: Tx, offer_id: str, links: list[dict[str, Any]]) -> None:
+    await tx.rows(
+        "MATCH (o:CapacityOffer {id: $id}) "
+        "CALL (o) { MATCH (o)-[old:OF_PROCESS]->(:Capability) DELETE old } "
+        "WITH o UNWIND $links AS link MATCH (c:Capability {code: link.code}) "
+        "CREATE (o)-[:OF_PROCESS {confidence: link.confidence, method: link.method}]->(c)",
+        id=offer_id, links=list(links))
+
+
+async def replace_material(tx: Tx, offer_id: str, material_code: str | None) -> None:
+    await tx.rows(
+        "MATCH (o:CapacityOffer {id: $id}) "
+        "CALL (o) { MATCH (o)-[old:IN_MATERIAL]->(:Material) DELETE old } "
+        "WITH o MATCH (m:Material {code: $code}) CREATE (o)-[:IN_MATERIAL]->(m)",
+        id=offer_id, code=material_code)
+
+
+async def set_status(tx: Tx, offer_id: str, status: str) -> None:
+    await tx.rows("MATCH (o:CapacityOffer {id: $id}) SET o.status = $status, o.updated_at = datetime()",
+                  id=offer_id, status=status)

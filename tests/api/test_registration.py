@@ -1,0 +1,142 @@
+"""registerEnterprise and registerProvider: open to anyone, return a token once, validate everything."""
+
+from __future__ import annotations
+
+import pytest
+from apiclient import REGISTER_ENTERPRISE, REGISTER_PROVIDER, bad_check_digit, credit_code
+
+
+async def _count(db, label: str) -> int:
+    rows = await db.read(f"MATCH (n:{label}) RETURN count(n) AS n")
+    return rows[0]["n"]
+
+
+async def test_register_enterprise_resolves_what_people_type_and_returns_a_working_token(api, db):
+    code = credit_code()
+    data = await api.ok(REGISTER_ENTERPRISE, {"input": {
+        "name": " 成都精密机械有限公司 ", "creditCode": code, "region": "成都市", "industries": ["汽车制造", "C34"],
+        "contactName": "王工", "contactPhone": "+86 28 8888 6666", "contactEmail": "wang@example.cn"}})
+    payload = data["registerEnterprise"]
+    enterprise = payload["enterprise"]
+    assert enterprise["name"] == "成都精密机械有限公司"
+    assert enterprise["creditCode"] == code
+    assert enterprise["region"]["code"] == "510100"
+    assert sorted(i["code"] for i in enterprise["industries"]) == ["C34", "C36"]
+    assert enterprise["contactName"] == "王工"
+    assert payload["unresolved"] == []
+    assert payload["token"].startswith("gx_")
+
+    viewer = await api.ok("{ viewer { role authenticated enterprise { id name } provider { id } } }",
+                          token=payload["token"])
+    assert viewer["viewer"] == {"role": "ENTERPRISE", "authenticated": True, "provider": None,
+                                "enterprise": {"id": enterprise["id"], "name": "成都精密机械有限公司"}}
+    stored = await db.read("MATCH (t:ApiToken {role: 'ENTERPRISE'}) RETURN t.token_hash AS hash")
+    assert len(stored) == 1 and payload["token"] not in stored[0]["hash"] and len(stored[0]["hash"]) == 64
+
+
+async def test_register_provider_with_certifications_modes_and_first_capabilities(api):
+    data = await api.ok(REGISTER_PROVIDER, {"input": {
+        "kind": "MANUFACTURER", "name": "重庆渝铝压铸有限公司", "creditCode": credit_code(), "region": "重庆",
+        "sharingModes": ["服务型", "MODE.BROKER"], "contactPhone": "023-6666 8888",
+        "certifications": [{"certification": "IATF16949", "validUntil": "2099-06-30"},
+                           {"certification": "ISO 9001:2015", "status": "IN_PROGRESS"}],
+        "capabilities": [{"text": "铝合金压铸件，最大锁模力800吨"},
+                         {"text": "专业团队，服务周到", "capabilityCodes": ["S.TEST"]}]}})
+    provider = data["registerProvider"]["provider"]
+    assert provider["kind"] == "MANUFACTURER"
+    assert provider["region"]["code"] == "500000"
+    assert provider["contactPhone"] == "023-6666 8888"  # the registrant sees its own contact details
+    assert sorted(m["code"] for m in provider["sharingModes"]) == ["MODE.BROKER", "MODE.SERVICE"]
+    held = {h["certification"]["code"]: h for h in provider["certifications"]}
+    assert held["CERT.IATF16949"]["status"] == "ACTIVE" and held["CERT.IATF16949"]["validUntil"] == "2099-06-30"
+    assert held["CERT.ISO9001"]["status"] == "IN_PROGRESS"
+    statements = {s["text"]: s["capabilities"] for s in provider["capabilities"]}
+    die_casting = statements["铝合金压铸件，最大锁模力800吨"]
+    assert die_casting[0]["capability"]["code"].startswith("P.CAST.DIE")
+    assert die_casting[0]["method"] == "ALIAS" and 0 < die_casting[0]["confidence"] <= 1
+    assert {"capability": {"code": "S.TEST"}, "confidence": 1.0, "method": "CODE"} in statements["专业团队，服务周到"]
+
+
+async def test_free_text_that_links_to_nothing_is_kept_and_reported(api):
+    data = await api.ok(REGISTER_PROVIDER, {"input": {
+        "kind": "SERVICE_PROVIDER", "name": "某某咨询", "creditCode": credit_code(),
+        "capabilities": [{"text": "hello world"}]}})
+    payload = data["registerProvider"]
+    assert payload["provider"]["capabilities"][0]["text"] == "hello world"
+    assert payload["provider"]["capabilities"][0]["capabilities"] == []
+    assert payload["unresolved"] == ["hello world"]
+
+
+@pytest.mark.parametrize(("fields", "code", "field"), [
+    ({"creditCode": "91510100MA61234567"}, "INVALID_CREDIT_CODE", "creditCode"),
+    ({"creditCode": "not a code"}, "INVALID_CREDIT_CODE", "creditCode"),
+    ({"name": "   "}, "REQUIRED", "name"),
+    ({"name": "长" * 201}, "TOO_LONG", "name"),
+    ({"description": "x" * 5001}, "TOO_LONG", "description"),
+    ({"contactEmail": "not-an-email"}, "INVALID", "contactEmail"),
+    ({"contactPhone": "call me"}, "INVALID", "contactPhone"),
+    ({"region": "火星基地"}, "UNRESOLVED", "region"),
+    ({"industries": ["汽车制造", "量子养生"]}, "UNRESOLVED", "industries.1"),
+])
+async def test_register_enterprise_refuses_bad_input_and_writes_nothing(api, db, fields, code, field):
+    values = {"name": "校验企业", "creditCode": credit_code(), **fields}
+    result = await api.run(REGISTER_ENTERPRISE, {"input": values})
+    payload = result.data["registerEnterprise"]
+    assert payload["enterprise"] is None and payload["token"] is None
+    assert [(e["code"], e["field"]) for e in payload["errors"]] == [(code, field)]
+    assert payload["errors"][0]["message"]
+    assert await _count(db, "Enterprise") == 0
+    assert await _count(db, "ApiToken") == 0
+
+
+async def test_a_wrong_check_digit_is_caught(api):
+    result = await api.run(REGISTER_ENTERPRISE, {"input": {"name": "x", "creditCode": bad_check_digit(credit_code())}})
+    assert result.data["registerEnterprise"]["errors"][0]["code"] == "INVALID_CREDIT_CODE"
+
+
+async def test_unresolved_terms_are_listed(api):
+    result = await api.run(REGISTER_PROVIDER, {"input": {
+        "kind": "MANUFACTURER", "name": "x", "creditCode": credit_code(), "region": "火星",
+        "certifications": [{"certification": "IATF16949"}, {"certification": "火星认证"}],
+        "sharingModes": ["量子型"]}})
+    payload = result.data["registerProvider"]
+    assert payload["provider"] is None
+    assert sorted(payload["unresolved"]) == sorted(["火星", "火星认证", "量子型"])
+    assert sorted(e["field"] for e in payload["errors"]) == ["certifications.1.certification", "region",
+                                                             "sharingModes.0"]
+    assert {e["code"] for e in payload["errors"]} == {"UNRESOLVED"}
+
+
+@pytest.mark.parametrize(("fields", "code", "field"), [
+    ({"capabilities": [{"text": "压铸", "capabilityCodes": ["P.NOPE"]}]}, "UNKNOWN_CODE",
+     "capabilities.0.capabilityCodes.0"),
+    ({"capabilities": [{"text": ""}]}, "REQUIRED", "capabilities.0.text"),
+    ({"website": "ftp://example.cn"}, "INVALID", "website"),
+    ({"certifications": [{"certification": ""}]}, "REQUIRED", "certifications.0.certification"),
+])
+async def test_register_provider_refuses_bad_input_and_writes_nothing(api, db, fields, code, field):
+    result = await api.run(REGISTER_PROVIDER, {"input": {"kind": "MANUFACTURER", "name": "x",
+                                                         "creditCode": credit_code(), **fields}})
+    payload = result.data["registerProvider"]
+    assert [(e["code"], e["field"]) for e in payload["errors"]] == [(code, field)]
+    assert await _count(db, "Provider") == 0
+    assert await _count(db, "CapabilityStatement") == 0
+
+
+async def test_a_credit_code_registers_once_per_kind_of_organisation(api, db):
+    code = credit_code()
+    await api.register_enterprise(creditCode=code)
+    again = await api.run(REGISTER_ENTERPRISE, {"input": {"name": "重复", "creditCode": code}})
+    errors = again.data["registerEnterprise"]["errors"]
+    assert [(e["code"], e["field"]) for e in errors] == [("DUPLICATE", "creditCode")]
+    assert await _count(db, "Enterprise") == 1
+    assert await _count(db, "ApiToken") == 1
+    # the same company may also be a provider
+    await api.register_provider(creditCode=code)
+    again = await api.run(REGISTER_PROVIDER, {"input": {"kind": "MANUFACTURER", "name": "重复", "creditCode": code}})
+    assert again.data["registerProvider"]["errors"][0]["code"] == "DUPLICATE"
+
+
+async def test_an_enum_outside_the_schema_is_refused_by_graphql(api):
+    result = await api.run(REGISTER_PROVIDER, {"input": {"kind": "ROBOT", "name": "x", "creditCode": credit_code()}})
+    assert result.errors and result.code() == "GRAPHQL_VALIDATION_FAILED"
