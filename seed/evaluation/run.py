@@ -1,0 +1,223 @@
+"""``gongxu eval``: the evaluation needs through the real service, side by side with two baselines.
+
+1. Check the graph holds the sample the judgments were made on (``gongxu seed load``, which ``make eval``
+   runs first).
+2. **Service:** serve the app in-process on a free loopback port (:class:`api.live.LiveServer`), register an
+   evaluation enterprise, post every need with ``postNeed`` exactly as a client would, and ask
+   ``matches(needId, first: 10, asOf: AS_OF)``. The enterprise (found by its fixed credit code) and all it
+   posted are deleted before and after the run, so re-runs start from the same graph.
+3. **Baselines** on the same graph: BM25 (jieba) over each provider's text and the embedding cosine of the
+   need against each provider's best stored statement/offer vector.
+4. Score every top 10 against the judgments (nDCG@10, Recall@10, MRR) and the independent constraint
+   checker (share of slots that break a hard constraint); print the table and write it to BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from seed.credit_code import generate as generate_credit_code
+from seed.evaluation.eval_set import AS_OF, EvalNeed, qrels, read_judgments, read_needs
+from seed.evaluation.judge import Judge
+from seed.evaluation.metrics import K, NeedScores
+from seed.evaluation.report import SystemResult, render, write_section
+from seed.reference import Reference, load_reference
+from seed.sample import SampleData, read_sample
+
+__all__ = ["EVAL_ENTERPRISE", "EvalError", "EvalSet", "evaluate", "load_eval_set", "run_baselines", "score"]
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "BENCHMARKS.md"
+SERVICE = "gongxu service"
+EVAL_ENTERPRISE: dict[str, Any] = {
+    "name": "供需评测企业（make eval）",
+    "creditCode": generate_credit_code(random.Random("gongxu/eval/enterprise"), "510100"),
+    "region": "成都市",
+    "description": "The development evaluation's client: its needs are deleted after every `make eval`.",
+}
+
+
+class EvalError(Exception):
+    """The evaluation cannot run; the message names the fix."""
+
+
+@dataclass
+class EvalSet:
+    reference: Reference
+    sample: SampleData
+    needs: list[EvalNeed]
+    judge: Judge
+    qrels: dict[str, dict[str, int]]
+
+
+def load_eval_set(sample_dir: Path | None = None, need_ids: Sequence[str] | None = None) -> EvalSet:
+    reference = load_reference()
+    sample = read_sample(sample_dir)
+    needs = read_needs(reference=reference)
+    if need_ids:
+        unknown = sorted(set(need_ids) - {n.id for n in needs})
+        if unknown:
+            raise EvalError(f"no evaluation need {', '.join(unknown)}")
+        needs = [n for n in needs if n.id in set(need_ids)]
+    return EvalSet(reference, sample, needs, Judge(reference, sample), qrels(read_judgments()))
+
+
+def score(eval_set: EvalSet, system: SystemResult, need: EvalNeed, ranked: Sequence[str]) -> None:
+    """Add one need's top k to ``system``: metrics from the judgments, violations from the checker."""
+    top = list(dict.fromkeys(ranked))[:K]
+    system.rankings[need.id] = top
+    violations = 0
+    for pid in top:
+        if pid not in eval_set.judge:
+            system.broken["(not in the sample)"] = system.broken.get("(not in the sample)", 0) + 1
+            continue
+        kinds = {kind for kind, _ in eval_set.judge.violations(need, pid)}
+        violations += bool(kinds)
+        for kind in kinds:
+            system.broken[kind] = system.broken.get(kind, 0) + 1
+    system.scores.append(NeedScores.of(need.id, top, eval_set.qrels.get(need.id, {}), violations))
+
+
+# ------------------------------------------------------------------------------------------ baselines
+
+
+def run_baselines(eval_set: EvalSet, corpus: Any, query_vectors: Any, progress: bool = True) -> list[SystemResult]:
+    from seed.evaluation.baselines import BM25Baseline, EmbeddingBaseline
+
+    bm25, emb = BM25Baseline(corpus), EmbeddingBaseline(corpus)
+    results = [SystemResult(bm25.name), SystemResult(emb.name)]
+    for need, vector in tqdm(list(zip(eval_set.needs, query_vectors, strict=True)), desc="baselines",
+                             unit="need", disable=not progress):
+        score(eval_set, results[0], need, [pid for pid, _ in bm25.rank(need.query_text, K)])
+        score(eval_set, results[1], need, [pid for pid, _ in emb.rank(vector, K)])
+    return results
+
+
+# -------------------------------------------------------------------------------------------- service
+
+
+def run_service(eval_set: EvalSet, progress: bool = True,
+                server_factory: Callable[[], Any] | None = None) -> SystemResult:
+    """Post every need through the GraphQL API of an in-process server and read its top 10 (blocking)."""
+    from api.live import LiveServer
+    from seed.evaluation.client import GraphQLClient, ServiceError, ServiceUnavailable
+
+    result = SystemResult(SERVICE)
+    saved_today = os.environ.get("GONGXU_TODAY")
+    os.environ["GONGXU_TODAY"] = AS_OF.isoformat()  # the day the set is anchored at (see docs/EVALUATION.md)
+    try:
+        with (server_factory or LiveServer)() as live, GraphQLClient(live.url) as client:
+            _, token = client.register_enterprise(EVAL_ENTERPRISE)
+            posted: dict[str, str] = {}
+            for need in tqdm(eval_set.needs, desc="posting needs", unit="need", disable=not progress):
+                try:
+                    posted[need.id] = client.post_need(token, {**need.api_input(), "clientMutationId": need.id})
+                except ServiceError as exc:
+                    result.failures[need.id] = f"postNeed: {exc}"
+            for need in tqdm(eval_set.needs, desc="matches", unit="need", disable=not progress):
+                ranked: list[str] = []
+                if need.id in posted:
+                    try:
+                        matches, seconds = client.matches(token, posted[need.id], K, AS_OF.isoformat())
+                        ranked = [m.provider_id for m in matches]
+                        result.latencies.append(seconds)
+                    except ServiceError as exc:
+                        result.failures[need.id] = f"matches: {exc}"
+                score(eval_set, result, need, ranked)
+    except ServiceUnavailable as exc:
+        return SystemResult(SERVICE, unavailable=str(exc))
+    except ServiceError as exc:
+        return SystemResult(SERVICE, unavailable=f"registerEnterprise failed: {exc}")
+    except RuntimeError as exc:  # the app did not start
+        return SystemResult(SERVICE, unavailable=str(exc))
+    finally:
+        if saved_today is None:
+            os.environ.pop("GONGXU_TODAY", None)
+        else:
+            os.environ["GONGXU_TODAY"] = saved_today
+    return result
+
+
+# -------------------------------------------------------------------------------------------- the run
+
+
+async def _check_sample_loaded(db: Any, sample: SampleData) -> None:
+    from graph.repositories import evaluation as repo
+
+    ids = [p.id for p in sample.providers]
+    present = await repo.providers_present(db, ids)
+    if present != len(ids):
+        raise EvalError(f"the graph holds {present} of the {len(ids)} sample providers the judgments were made on: "
+                        "run `gongxu seed load` first (make eval does)")
+
+
+def write_details(path: Path, eval_set: EvalSet, systems: Sequence[SystemResult]) -> int:
+    """One JSON line per (system, need, rank): provider, grade, broken constraints with the checker's reason —
+    what to read when a number moves."""
+    by_id = {n.id: n for n in eval_set.needs}
+    lines = []
+    for system in systems:
+        for need_id, top in system.rankings.items():
+            need = by_id[need_id]
+            for rank, pid in enumerate(top, start=1):
+                known = pid in eval_set.judge
+                verdict = eval_set.judge.grade(need, pid) if known else None
+                lines.append(json.dumps({
+                    "system": system.name, "need_id": need_id, "rank": rank, "provider_id": pid,
+                    "grade": eval_set.qrels.get(need_id, {}).get(pid, 0),
+                    "broken": list(verdict.broken) if verdict else None,
+                    "reason": verdict.reason if verdict else "not in the sample"}, ensure_ascii=False))
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return len(lines)
+
+
+async def evaluate(services: Any, *, need_ids: Sequence[str] | None = None, with_service: bool = True,
+                   progress: bool = True, benchmarks: Path | None = BENCHMARKS,
+                   details: Path | None = None) -> tuple[list[SystemResult], str]:
+    """Run everything against the graph behind ``services``; returns the systems and the rendered table."""
+    from graph.repositories import evaluation as repo
+    from graph.repositories import statistics
+    from matching.embedding_cache import EmbeddingCache
+    from seed.evaluation.baselines import corpus_from_rows
+
+    started = time.perf_counter()
+    eval_set = load_eval_set(need_ids=need_ids)
+    db = services.db
+    await _check_sample_loaded(db, eval_set.sample)
+    counts = await statistics.counts(db)
+    systems: list[SystemResult] = []
+    if with_service:
+        await repo.delete_enterprise(db, EVAL_ENTERPRISE["creditCode"])  # leftovers of an interrupted run
+        try:
+            systems.append(await asyncio.to_thread(run_service, eval_set, progress))
+        finally:
+            await repo.delete_enterprise(db, EVAL_ENTERPRISE["creditCode"])
+    else:
+        systems.append(SystemResult(SERVICE, unavailable="skipped (--no-service)"))
+    cache = EmbeddingCache(services.embedder)
+    rows = await repo.provider_corpus(db)
+    corpus = await asyncio.to_thread(corpus_from_rows, rows, cache.passages)
+    vectors = await asyncio.to_thread(cache.queries, [n.query_text for n in eval_set.needs])
+    systems += await asyncio.to_thread(run_baselines, eval_set, corpus, vectors, progress)
+    context = {
+        "date": date.today().isoformat(), "as_of": AS_OF.isoformat(),
+        "data": f"{counts['providers']} providers ({counts['capability_statements']} statements, "
+                f"{counts['capacity_offers']} offers)",
+        "duration": f"run {time.perf_counter() - started:.0f} s",
+    }
+    table = render(systems, eval_set.needs, context)
+    if benchmarks is not None:
+        write_section(benchmarks, table)
+    if details is not None:
+        write_details(details, eval_set, systems)
+    return systems, table
