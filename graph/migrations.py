@@ -93,11 +93,21 @@ def _lookups(_dimension: int) -> list[str]:
     ]
 
 
+def _matching_state(_dimension: int) -> list[str]:
+    return [
+        "CREATE CONSTRAINT matching_state_key IF NOT EXISTS FOR (s:MatchingState) REQUIRE s.key IS UNIQUE",
+        # the freshness signature reads the newest updated_at; range indexes keep that cheap at 10^5 providers
+        "CREATE INDEX offer_updated_at IF NOT EXISTS FOR (o:CapacityOffer) ON (o.updated_at)",
+        "CREATE INDEX provider_updated_at IF NOT EXISTS FOR (p:Provider) ON (p.updated_at)",
+    ]
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "uniqueness constraints", _constraints),
     Migration(2, "full-text indexes (cjk)", _fulltext),
     Migration(3, "vector indexes", _vectors),
     Migration(4, "lookup indexes", _lookups),
+    Migration(5, "matching state and freshness indexes", _matching_state),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -23,7 +23,6 @@ import hashlib
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from neo4j.exceptions import ConstraintError
@@ -39,8 +38,10 @@ from graph.repositories import (
     providers,
     tokens,
 )
+from graph.repositories import matching as matching_repo
 from graph.viewer import Viewer
 from matching.embedding import Embedder
+from matching.freshness import today  # one "today" for validation and feasibility (GONGXU_TODAY pins it)
 from matching.linking import Link, TaxonomyLinker
 from matching.validation import (
     ErrorCode,
@@ -52,15 +53,9 @@ from matching.validation import (
     check_statement,
 )
 
-CHINA = timezone(timedelta(hours=8))
 CERTIFICATION_STATUSES = ("ACTIVE", "IN_PROGRESS", "EXPIRED")
 NEED_KINDS = {"SERVICE": "SERVICE", "CAPACITY": "PROCESS"}  # need kind -> capability kind it links to
 PROVIDER_KINDS = {"SERVICE_PROVIDER": "SERVICE", "MANUFACTURER": None}  # statements of manufacturers: any kind
-
-
-def today_in_china() -> date:
-    """Deadlines are calendar dates in China (UTC+8), whatever the server's clock zone."""
-    return datetime.now(UTC).astimezone(CHINA).date()
 
 
 def new_id(prefix: str) -> str:
@@ -166,6 +161,7 @@ class Intake:
 
         async def transaction(tx: Tx) -> None:
             await work(tx)
+            await matching_repo.bump_data_version(tx)  # stored match lists are stale from now on
             if key is not None:
                 await client_mutations.record(tx, key, result_id or outcome.id or "")
 
@@ -556,7 +552,7 @@ class Intake:
         """A need of the viewer's enterprise; only a title is required."""
 
         async def command(outcome: Outcome) -> Callable[[Tx], Awaitable[None]] | None:
-            outcome.errors += check_need(data, today_in_china())
+            outcome.errors += check_need(data, today())
             if outcome.errors:
                 return None
             parts = await self._need_parts(data, None, outcome)
@@ -591,7 +587,7 @@ class Intake:
             merged = {**stored, **changes}
             if "capability_codes" not in changes:
                 merged["capability_codes"] = [link["code"] for link in stored["links"] if link["method"] == "CODE"]
-            outcome.errors += check_need(merged, today_in_china(), changed=set(changes))
+            outcome.errors += check_need(merged, today(), changed=set(changes))
             if outcome.errors:
                 return None
             parts = await self._need_parts(merged, set(changes), outcome)

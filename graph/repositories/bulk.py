@@ -7,9 +7,22 @@ converted with ``date()`` in Cypher.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from graph.db import Database, Tx
+from graph.repositories.matching import bump_data_version
+
+
+def _bumping(work: Callable[[Tx], Awaitable[None]]) -> Callable[[Tx], Awaitable[None]]:
+    """The write plus the data-version bump that marks stored match lists stale, in one transaction."""
+
+    async def both(tx: Tx) -> None:
+        await work(tx)
+        await bump_data_version(tx)
+
+    return both
+
 
 PROVIDER_KIND_LABELS = {"MANUFACTURER": "Manufacturer", "SERVICE_PROVIDER": "ServiceProvider"}
 
@@ -58,7 +71,7 @@ async def upsert_providers(db: Database, rows: list[dict[str, Any]]) -> None:
                       "WHERE h.valid_until IS :: STRING SET h.valid_until = date(h.valid_until)",
                       ids=[r["id"] for r in rows])
 
-    await db.write_tx(work)
+    await db.write_tx(_bumping(work))
 
 
 def _region_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -77,7 +90,7 @@ async def upsert_enterprises(db: Database, rows: list[dict[str, Any]]) -> None:
         await _replace_links(tx, _region_rows(rows), "Enterprise", "LOCATED_IN", "Region", "region_codes")
         await _replace_links(tx, rows, "Enterprise", "IN_INDUSTRY", "Industry", "industry_codes")
 
-    await db.write_tx(work)
+    await db.write_tx(_bumping(work))
 
 
 async def upsert_capability_statements(db: Database, rows: list[dict[str, Any]]) -> None:
@@ -89,7 +102,7 @@ async def upsert_capability_statements(db: Database, rows: list[dict[str, Any]])
         await _replace_links(tx, rows, "CapabilityStatement", "ABOUT", "Capability", "links",
                              rel_props=("confidence", "method"))
 
-    await db.write_tx(work)
+    await db.write_tx(_bumping(work))
 
 
 async def upsert_capacity_offers(db: Database, rows: list[dict[str, Any]]) -> None:
@@ -108,7 +121,7 @@ async def upsert_capacity_offers(db: Database, rows: list[dict[str, Any]]) -> No
         await _replace_links(tx, [{**r, "material_codes": [r["material_code"]] if r.get("material_code") else []}
                                   for r in rows], "CapacityOffer", "IN_MATERIAL", "Material", "material_codes")
 
-    await db.write_tx(work)
+    await db.write_tx(_bumping(work))
 
 
 async def upsert_needs(db: Database, rows: list[dict[str, Any]]) -> None:
@@ -131,4 +144,4 @@ async def upsert_needs(db: Database, rows: list[dict[str, Any]]) -> None:
         await _replace_links(tx, [{**r, "material_codes": [r["material_code"]] if r.get("material_code") else []}
                                   for r in rows], "Need", "IN_MATERIAL", "Material", "material_codes")
 
-    await db.write_tx(work)
+    await db.write_tx(_bumping(work))

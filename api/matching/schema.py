@@ -1,0 +1,186 @@
+"""Root fields of the matching engine, as mixins the root ``Query`` / ``Mutation`` inherit.
+
+Who may ask (issue 4's roles):
+
+* ``matches`` — STAFF any need; ENTERPRISE its own needs; PROVIDER any need, but only its own match
+  in the page; anonymous clients none.
+* ``consortia`` — STAFF, and ENTERPRISE for its own needs (a consortium names other providers).
+* ``opportunities`` — STAFF, and PROVIDER for itself. Enterprise contact details stay hidden
+  until the enterprise accepted a match with that provider.
+* ``acceptMatch`` / ``rejectMatch`` — the ENTERPRISE that posted the need, or STAFF.
+
+``asOf`` (any role that may see the need) computes as of another day without storing anything.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from api.errors import ApiError
+from api.inputs import node_key
+from api.matching.types import (
+    AcceptMatchInput,
+    Consortium,
+    ConsortiumProposals,
+    Match,
+    MatchConnection,
+    MatchDecisionPayload,
+    OpportunityConnection,
+    RejectMatchInput,
+    decode_cursor,
+    match_connection,
+    opportunity_connection,
+)
+from api.pagination import check_first
+from api.types import UserError
+from graph.viewer import Viewer
+from matching import engine, feedback
+from matching.engine import MatchingError, NeedContext
+from matching.validation import ErrorCode
+
+NOT_FOUND = "NOT_FOUND"
+FORBIDDEN = "FORBIDDEN"
+UNAUTHENTICATED = "UNAUTHENTICATED"
+
+
+def _authenticated(viewer: Viewer) -> None:
+    if not viewer.authenticated:
+        raise ApiError("this field needs an API token (Authorization: Bearer …)", code=UNAUTHENTICATED)
+
+
+def _need_key(need_id: str) -> str:
+    key = node_key(need_id, ("Need",), "ned_")
+    if key is None:
+        raise ApiError("no need with this id", code=NOT_FOUND, field="needId")
+    return key
+
+
+async def _visible_need(info: strawberry.Info, need_id: str) -> NeedContext:
+    """The need's matching context if the viewer may see it; NOT_FOUND otherwise (no existence leak)."""
+    viewer: Viewer = info.context.viewer
+    _authenticated(viewer)
+    try:
+        need = await engine.load_need(info.context.db, _need_key(need_id))
+    except engine.NotFound:
+        raise ApiError("no need with this id", code=NOT_FOUND, field="needId") from None
+    if viewer.role == "ENTERPRISE" and need.enterprise_id != viewer.org_id:
+        raise ApiError("no need with this id", code=NOT_FOUND, field="needId")
+    return need
+
+
+async def _linker_if_unlinked(info: strawberry.Info, need: NeedContext) -> Any:
+    """The process's taxonomy linker, only for a need stored without capability links."""
+    return None if need.capabilities else await info.context.services.linker()
+
+
+def _min_score(value: float) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise ApiError(f"minScore must be between 0 and 1, got {value}", field="minScore")
+    return value
+
+
+@strawberry.type
+class MatchingQuery:
+    @strawberry.field(description="The providers that can serve a need, best first, each with an explanation. "
+                                  "Recomputed when the need, a provider's capabilities or an offer changed.")
+    async def matches(self, info: strawberry.Info, need_id: strawberry.ID, first: int | None = 20,
+                      after: str | None = None, min_score: float = 0.0,
+                      as_of: date | None = None) -> MatchConnection:
+        need = await _visible_need(info, need_id)
+        viewer: Viewer = info.context.viewer
+        services = info.context.services
+        page = await engine.match_need(
+            info.context.db, services.embedder, need.id, as_of=as_of, first=check_first(first),
+            after=decode_cursor(after), min_score=_min_score(min_score),
+            provider_id=viewer.org_id if viewer.role == "PROVIDER" else None,
+            linker=await _linker_if_unlinked(info, need), need=need)
+        return match_connection(page, after)
+
+    @strawberry.field(description="协同型共享制造: consortia of 2–4 manufacturers for a capacity need that no "
+                                  "single manufacturer can deliver.")
+    async def consortia(self, info: strawberry.Info, need_id: strawberry.ID,
+                        as_of: date | None = None) -> ConsortiumProposals:
+        need = await _visible_need(info, need_id)
+        if info.context.viewer.role == "PROVIDER":
+            raise ApiError("consortia are shown to the need's enterprise and to staff", code=FORBIDDEN,
+                           field="needId")
+        services = info.context.services
+        result = await engine.consortia(info.context.db, services.embedder, need.id, as_of=as_of,
+                                        linker=await _linker_if_unlinked(info, need))
+        return ConsortiumProposals(need_id=strawberry.ID(result.need_id), as_of=result.as_of,
+                                   single_provider_feasible=result.single_provider_feasible, reason=result.reason,
+                                   proposals=[Consortium.from_proposal(p) for p in result.proposals])
+
+    @strawberry.field(description="Open needs that fit a provider (reverse matching), best first.")
+    async def opportunities(self, info: strawberry.Info, provider_id: strawberry.ID, first: int | None = 20,
+                            after: str | None = None, as_of: date | None = None) -> OpportunityConnection:
+        viewer: Viewer = info.context.viewer
+        _authenticated(viewer)
+        key = node_key(provider_id, ("ServiceProvider", "Manufacturer"), "prv_")
+        if key is None:
+            raise ApiError("no provider with this id", code=NOT_FOUND, field="providerId")
+        if not (viewer.is_staff or viewer.is_provider(key)):
+            raise ApiError("a provider sees its own opportunities only", code=FORBIDDEN, field="providerId")
+        try:
+            page = await engine.opportunities(info.context.db, key, as_of=as_of, first=check_first(first),
+                                              after=decode_cursor(after))
+        except engine.NotFound:
+            raise ApiError("no provider with this id", code=NOT_FOUND, field="providerId") from None
+        return opportunity_connection(page, after)
+
+
+def _error(exc: MatchingError) -> UserError:
+    code = ErrorCode[exc.code] if exc.code in ErrorCode.__members__ else ErrorCode.INVALID_STATE
+    return UserError(code=code, field=exc.field, message=exc.message)
+
+
+def _deny(viewer: Viewer) -> UserError | None:
+    if not viewer.authenticated:
+        return UserError(code=ErrorCode.UNAUTHENTICATED, field=None,
+                         message="deciding on a match needs an API token (Authorization: Bearer …)")
+    if viewer.role not in ("ENTERPRISE", "STAFF"):
+        return UserError(code=ErrorCode.FORBIDDEN, field=None,
+                         message="matches are accepted or rejected by the enterprise that posted the need")
+    return None
+
+
+async def _decided(info: strawberry.Info, match_id: str, client_mutation_id: str | None) -> MatchDecisionPayload:
+    result = await engine.get_match(info.context.db, match_id)
+    return MatchDecisionPayload(match=Match.from_result(result), errors=[], client_mutation_id=client_mutation_id)
+
+
+@strawberry.type
+class MatchingMutation:
+    @strawberry.mutation(description="Accept a match (the need's ENTERPRISE, or STAFF). For a capacity need the "
+                                     "quantity is booked on the offer; refused if the offer can no longer "
+                                     "deliver it.")
+    async def accept_match(self, info: strawberry.Info, input: AcceptMatchInput) -> MatchDecisionPayload:
+        viewer: Viewer = info.context.viewer
+        denied = _deny(viewer)
+        if denied:
+            return MatchDecisionPayload(match=None, errors=[denied], client_mutation_id=input.client_mutation_id)
+        try:
+            await feedback.accept_match(info.context.db, str(input.match_id),
+                                        enterprise_id=None if viewer.is_staff else viewer.org_id,
+                                        actor=viewer.token_id)
+            return await _decided(info, str(input.match_id), input.client_mutation_id)
+        except MatchingError as exc:
+            return MatchDecisionPayload(match=None, errors=[_error(exc)], client_mutation_id=input.client_mutation_id)
+
+    @strawberry.mutation(description="Reject a match with a reason (the need's ENTERPRISE, or STAFF). The "
+                                     "rejection is kept and lowers this provider for the enterprise's later needs.")
+    async def reject_match(self, info: strawberry.Info, input: RejectMatchInput) -> MatchDecisionPayload:
+        viewer: Viewer = info.context.viewer
+        denied = _deny(viewer)
+        if denied:
+            return MatchDecisionPayload(match=None, errors=[denied], client_mutation_id=input.client_mutation_id)
+        try:
+            await feedback.reject_match(info.context.db, str(input.match_id), input.reason,
+                                        enterprise_id=None if viewer.is_staff else viewer.org_id,
+                                        actor=viewer.token_id)
+            return await _decided(info, str(input.match_id), input.client_mutation_id)
+        except MatchingError as exc:
+            return MatchDecisionPayload(match=None, errors=[_error(exc)], client_mutation_id=input.client_mutation_id)

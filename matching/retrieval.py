@@ -1,0 +1,72 @@
+"""Candidate generation: fusing what the vector, full-text, taxonomy and constraint-first branches found.
+
+Fusion is a weighted blend, not reciprocal-rank fusion: every candidate that reaches scoring gets an
+exact cosine against the need (recomputed in Cypher over all its statements and offers), a
+normalised full-text score and a taxonomy proximity, so calibrated magnitudes are available and
+RRF would throw them away. The branches only decide *who* is scored; :mod:`matching.scoring`
+decides the order. Here the union is capped (by a cheap pre-score) so one need never scores an
+unbounded number of providers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from matching.scoring import semantic_value
+
+# Lucene query-parser syntax: these characters are escaped; AND/OR/NOT/TO would be operators.
+LUCENE_SPECIAL = frozenset('+-&|!(){}[]^"~*?:\\/')
+LUCENE_OPERATORS = frozenset({"AND", "OR", "NOT", "TO"})
+MAX_QUERY_CHARS = 200  # a long description would otherwise expand past Lucene's clause limit
+
+TEXT_SOURCES = ("TEXT_STATEMENT", "TEXT_OFFER", "TEXT_PROVIDER")
+
+
+def lucene_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> str | None:
+    """User text as a safe Lucene query: specials escaped, operators lower-cased, length capped.
+
+    Returns None when nothing searchable is left (the full-text branches are then skipped).
+    """
+    if not text:
+        return None
+    text = " ".join(text.split())[:max_chars]
+    words = []
+    for word in text.split(" "):
+        if word in LUCENE_OPERATORS:
+            word = word.lower()
+        words.append("".join(f"\\{ch}" if ch in LUCENE_SPECIAL else ch for ch in word))
+    query = " ".join(words)
+    return query if re.search(r"\w", query) else None
+
+
+def lexical_scores(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """provider id → best full-text score relative to the best hit of the same index (0..1)."""
+    best: dict[str, float] = {}
+    for source in TEXT_SOURCES:
+        hits = [r for r in rows if r["source"] == source]
+        top = max((r["score"] for r in hits), default=0.0)
+        if top <= 0:
+            continue
+        for row in hits:
+            best[row["provider_id"]] = max(best.get(row["provider_id"], 0.0), row["score"] / top)
+    return best
+
+
+def fuse(rows: list[dict[str, Any]], limit: int, key: str = "provider_id") -> list[str]:
+    """Distinct candidate ids, best ``limit`` by a pre-score (max of calibrated cosine, taxonomy link
+    confidence, relative full-text score); ties broken by id so the result is deterministic."""
+    lexical = lexical_scores(rows) if key == "provider_id" else {}
+    pre: dict[str, float] = defaultdict(float)
+    for row in rows:
+        source, ident = row["source"], row[key]
+        if source in ("VECTOR", "SCAN"):
+            value = semantic_value(row["score"])
+        elif source == "TAXONOMY":
+            value = float(row["score"] or 0.0)
+        else:
+            value = lexical.get(ident, 0.0)
+        pre[ident] = max(pre[ident], value)
+    ordered = sorted(pre.items(), key=lambda item: (-item[1], item[0]))
+    return [ident for ident, _ in ordered[:limit]]
