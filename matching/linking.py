@@ -31,6 +31,9 @@ EMBEDDING_MAX = 0.9
 EMBEDDING_MARGIN = 0.015  # a second node within this margin of the best links too
 # Below this an embedding link is noise: unrelated text ("zzzz qqqq") still scores ~0.80 against some node.
 MIN_EMBEDDING_CONFIDENCE = 0.2
+# Alias hits can miss the point ("齿轮磨削" hits 磨削/grinding; it is gear machining). When the
+# embedding's best node is this confident and unrelated to the alias hits, it is linked as well.
+ALONGSIDE_ALIAS_CONFIDENCE = 0.75
 # A reference term found inside a longer input resolves only if the alias covers this share of the
 # input's letters: "IATF 16949:2016认证" → IATF 16949, but not "宇宙质量认证" → ISO 9001 via "质量认证".
 MIN_COVERAGE = 0.6
@@ -116,6 +119,8 @@ class TaxonomyLinker:
         for code in self.capability_aliases.resolve_all(text):
             if self._kind_ok(code, kind) and code not in links:
                 links[code] = Link(code, ALIAS_CONFIDENCE, "ALIAS")
+        if links and len(self.capability_codes):
+            self._add_confident_embedding_link(links, vector, kind)
         if not links and len(self.capability_codes):
             scores = self.capability_matrix @ vector
             order = np.argsort(-scores)
@@ -139,6 +144,20 @@ class TaxonomyLinker:
                     if link.method == "CODE"
                     or not any(other != code and code in self.ancestors(other) for other in links)}
         return sorted(specific.values(), key=lambda link: (-link.confidence, link.code))[:MAX_LINKS]
+
+    def _related(self, a: str, b: str) -> bool:
+        return a == b or a in self.ancestors(b) or b in self.ancestors(a)
+
+    def _add_confident_embedding_link(self, links: dict[str, Link], vector: np.ndarray, kind: str | None) -> None:
+        scores = self.capability_matrix @ vector
+        for index in np.argsort(-scores)[:5]:
+            code = self.capability_codes[index]
+            if not self._kind_ok(code, kind):
+                continue
+            confidence = embedding_confidence(float(scores[index]))
+            if confidence >= ALONGSIDE_ALIAS_CONFIDENCE and not any(self._related(code, c) for c in links):
+                links[code] = Link(code, confidence, "EMBEDDING")
+            return  # only the best node of the right kind is considered
 
     async def link_capabilities(self, texts: list[str], kind: str | None = None,
                                 declared: list[list[str]] | None = None) -> list[list[Link]]:
