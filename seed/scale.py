@@ -6,7 +6,7 @@ in both and ids continue the same scheme (``prv_1000000`` is the millionth).  Ev
 the seed and its own index: nothing is accumulated, memory stays constant, and any slice can be produced on
 its own (``start``) — for instance by parallel loaders.
 
-    python -m seed.scale --providers 100000 --out /tmp/scale   # JSON Lines, streamed to disk
+    python -m seed.scale --providers 100000 --out scale-data   # JSON Lines, streamed to disk
 """
 
 from __future__ import annotations

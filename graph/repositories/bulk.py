@@ -78,6 +78,10 @@ def _region_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**r, "region_codes": [r["region_code"]] if r.get("region_code") else []} for r in rows]
 
 
+def _material_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**r, "material_codes": [r["material_code"]] if r.get("material_code") else []} for r in rows]
+
+
 async def upsert_enterprises(db: Database, rows: list[dict[str, Any]]) -> None:
     async def work(tx: Tx) -> None:
         await tx.rows(
@@ -118,8 +122,7 @@ async def upsert_capacity_offers(db: Database, rows: list[dict[str, Any]]) -> No
             "o.embedding = row.embedding MERGE (p)-[:OFFERS]->(o)", rows=rows)
         await _replace_links(tx, rows, "CapacityOffer", "OF_PROCESS", "Capability", "links",
                              rel_props=("confidence", "method"))
-        await _replace_links(tx, [{**r, "material_codes": [r["material_code"]] if r.get("material_code") else []}
-                                  for r in rows], "CapacityOffer", "IN_MATERIAL", "Material", "material_codes")
+        await _replace_links(tx, _material_rows(rows), "CapacityOffer", "IN_MATERIAL", "Material", "material_codes")
 
     await db.write_tx(_bumping(work))
 
@@ -141,7 +144,6 @@ async def upsert_needs(db: Database, rows: list[dict[str, Any]]) -> None:
                              rel_props=("confidence", "method"))
         await _replace_links(tx, rows, "Need", "REQUIRES_CERT", "Certification", "certification_codes")
         await _replace_links(tx, rows, "Need", "WITHIN_REGION", "Region", "region_codes")
-        await _replace_links(tx, [{**r, "material_codes": [r["material_code"]] if r.get("material_code") else []}
-                                  for r in rows], "Need", "IN_MATERIAL", "Material", "material_codes")
+        await _replace_links(tx, _material_rows(rows), "Need", "IN_MATERIAL", "Material", "material_codes")
 
     await db.write_tx(_bumping(work))
