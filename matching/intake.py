@@ -398,24 +398,21 @@ class Intake:
                            outcome: Outcome) -> dict[str, Any]:
         """Material code, process links and embedding, for the fields that are new or changed (None: all)."""
 
-        def touched(*keys: str) -> bool:
-            return changed is None or any(key in changed for key in keys)
-
         terms = []
-        if touched("material") and data.get("material"):
+        if touched(changed, "material") and data.get("material"):
             terms.append(Term("Material", "material", data["material"]))
         codes = await self._resolve(terms, outcome)
-        if touched("capability_codes") and data.get("capability_codes"):
+        if touched(changed, "capability_codes") and data.get("capability_codes"):
             await self._check_capability_codes([("capability_codes", data["capability_codes"])], outcome)
         if outcome.errors:
             return {}
         parts: dict[str, Any] = {}
-        if touched("material"):
+        if touched(changed, "material"):
             parts["material_code"] = codes.get("material")
-        if touched("process_text", "capability_codes"):
+        if touched(changed, "process_text", "capability_codes"):
             [parts["links"]] = await self._link([data["process_text"].strip()], "PROCESS",
                                                 [data.get("capability_codes") or []], outcome)
-        if touched("process_text", "description"):
+        if touched(changed, "process_text", "description"):
             text = "\n".join(t for t in (data.get("process_text"), data.get("description")) if t)
             parts["embedding"] = _vector((await self.embedder.aencode_passages([text]))[0])
         return parts
@@ -512,39 +509,36 @@ class Intake:
                           outcome: Outcome) -> dict[str, Any]:
         """Codes, links and embedding of a need, for the fields that are new or changed (None: all)."""
 
-        def touched(*keys: str) -> bool:
-            return changed is None or any(key in changed for key in keys)
-
         terms: list[Term] = []
-        if touched("material") and data.get("material"):
+        if touched(changed, "material") and data.get("material"):
             terms.append(Term("Material", "material", data["material"]))
-        if touched("required_certifications"):
+        if touched(changed, "required_certifications"):
             terms += [Term("Certification", f"required_certifications.{i}", text)
                       for i, text in enumerate(data.get("required_certifications") or [])]
-        if touched("regions"):
+        if touched(changed, "regions"):
             terms += [Term("Region", f"regions.{i}", text) for i, text in enumerate(data.get("regions") or [])]
         codes = await self._resolve(terms, outcome)
-        if touched("capability_codes") and data.get("capability_codes"):
+        if touched(changed, "capability_codes") and data.get("capability_codes"):
             await self._check_capability_codes([("capability_codes", data["capability_codes"])], outcome)
         if outcome.errors:
             return {}
         parts: dict[str, Any] = {}
-        if touched("material"):
+        if touched(changed, "material"):
             parts["material_code"] = codes.get("material")
-        if touched("required_certifications"):
+        if touched(changed, "required_certifications"):
             parts["certification_codes"] = _distinct(
                 _indexed(codes, "required_certifications", data.get("required_certifications")))
-        if touched("regions"):
+        if touched(changed, "regions"):
             parts["region_codes"] = _distinct(_indexed(codes, "regions", data.get("regions")))
         text = "\n".join(t for t in (data.get("title"), data.get("description")) if t)
-        if touched("title", "description", "capability_codes"):
+        if touched(changed, "title", "description", "capability_codes"):
             # a need is encoded as a query both for linking and for matching: one model call serves both
             vector = (await self.embedder.aencode_queries([text]))[0]
             links = self.linker.link_vector(vector, text, NEED_KINDS[data["kind"]], data.get("capability_codes") or [])
             if not links:
                 outcome.unresolved.append(text)
             parts["links"] = [_link_row(link) for link in links]
-            if touched("title", "description"):
+            if touched(changed, "title", "description"):
                 parts["embedding"] = _vector(vector)
         return parts
 
@@ -632,6 +626,11 @@ class Intake:
 
 _LABEL_WORDS = {"Region": "region", "Certification": "certification", "Material": "material",
                 "Industry": "industry", "SharingMode": "sharing mode"}
+
+
+def touched(changed: set[str] | None, *keys: str) -> bool:
+    """True when one of ``keys`` is being written: all fields on create (``changed`` None), else the changed ones."""
+    return changed is None or any(key in changed for key in keys)
 
 
 def _link_row(link: Link) -> dict[str, Any]:
