@@ -10,11 +10,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "matching"))  # the engine tests' world builder
 
-from matching_world import World  # noqa: E402
+from matching_world import World
 
-from graph.db import Database  # noqa: E402
-from matching.embedding_cache import EmbeddingCache  # noqa: E402
-from matching.taxonomy import forget_taxonomy  # noqa: E402
+from graph.db import Database
+from matching.embedding_cache import EmbeddingCache
+from matching.taxonomy import forget_taxonomy
 
 
 @pytest.fixture(scope="session")
