@@ -14,7 +14,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from seed.credit_code import is_valid as credit_code_is_valid
+from matching.credit_code import is_valid as credit_code_is_valid
 
 
 class ErrorCode(Enum):

@@ -27,7 +27,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from seed.credit_code import generate as generate_credit_code
+from matching.credit_code import generate as generate_credit_code
 from seed.evaluation.eval_set import AS_OF, EvalNeed, qrels, read_judgments, read_needs
 from seed.evaluation.judge import Judge
 from seed.evaluation.metrics import K, NeedScores
