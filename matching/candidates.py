@@ -47,7 +47,7 @@ def _native_date(value: Any) -> date | None:
 
 @dataclass
 class NeedContext:
-    """A need as matching sees it (``graph.repositories.matching.need_contexts`` row)."""
+    """A need as matching sees it (``graph.repositories.parties.need_contexts`` row)."""
 
     id: str
     kind: str
