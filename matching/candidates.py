@@ -1,7 +1,10 @@
-"""From constraint-checked graph rows to scored, explained candidates (one per provider).
+"""From constraint-checked graph rows to scored candidates (one per provider): this module orchestrates.
 
-Used in both directions: matches for a need and opportunities for a provider score a (need,
-provider) pair with the same function, so a pair ranks the same whichever side asks.
+Per row it chooses the offer (for a capacity need), combines the score parts (:mod:`matching.scoring`),
+collects the hard-constraint checks (:mod:`matching.constraints`) and attaches the explanation JSON
+(:mod:`matching.explanation`). Used in both directions: matches for a need and opportunities for a
+provider score a (need, provider) pair with the same function, so a pair ranks the same whichever
+side asks.
 """
 
 from __future__ import annotations
