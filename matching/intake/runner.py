@@ -28,8 +28,7 @@ from typing import Concatenate, ParamSpec
 from neo4j.exceptions import ConstraintError
 
 from graph.db import Database, Tx
-from graph.repositories import client_mutations
-from graph.repositories import matching as matching_repo
+from graph.repositories import client_mutations, freshness
 from graph.viewer import Viewer
 from matching.embedding import Embedder
 from matching.linking import TaxonomyLinker
@@ -177,7 +176,7 @@ class Intake:
             found = await plan.write(tx)
             if found is not None:
                 owner[0] = found
-            await matching_repo.bump_data_version(tx)  # stored match lists are stale from now on
+            await freshness.bump_data_version(tx)  # stored match lists are stale from now on
             if key is not None:
                 await client_mutations.record(tx, key, plan.id)
 
