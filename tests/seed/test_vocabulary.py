@@ -178,7 +178,7 @@ def test_material_lines_find_every_material(ref: Reference, line: str, codes: li
 # ---------------------------------------------------------------------------------------- capabilities
 
 PROCESS_TERMS = {
-    "焊装": "P.WELD", "焊装车间": "P.WELD", "组焊": "P.WELD", "weldments": "P.WELD", "SLA": "P.AM.POLY.SLA",
+    "焊装": "P.WELD", "焊装车间": "P.WELD", "组焊": "P.WELD", "weldments": "P.WELD", "SLA打印": "P.AM.POLY.SLA",
     "光固化": "P.AM.POLY.SLA", "立体光刻": "P.AM.POLY.SLA", "光固化成型": "P.AM.POLY.SLA",
     "resin 3D printing": "P.AM.POLY.SLA", "stereolithography": "P.AM.POLY.SLA", "CNC": "P.MACH.CNC",
     "加工中心": "P.MACH.CNC", "CNC machining": "P.MACH.CNC", "数控车": "P.MACH.TURN", "氩焊": "P.WELD.ARC.TIG",
