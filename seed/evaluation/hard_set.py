@@ -102,6 +102,9 @@ def _parse(raw: Any, ref: Reference, units: AliasIndex) -> HardNeed:
     t = raw["truth"]
     if not isinstance(t, dict) or tuple(t) != _TRUTH_KEYS:
         raise _Bad(f"'truth' must have the keys {', '.join(_TRUTH_KEYS)}")
+    for key in ("id", "title", "description", "note"):
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            raise _Bad(f"{key!r} must be a non-empty string, got {raw[key]!r}")
     kind = raw["kind"]
     if kind not in ("SERVICE", "CAPACITY"):
         raise _Bad(f"'kind' must be SERVICE or CAPACITY, got {kind!r}")

@@ -135,6 +135,8 @@ def test_certification_traps_exist(needs: list[HardNeed]) -> None:
         (lambda r: r.update(required_certifications=[]), "must name the same certifications"),
         (lambda r: r.update(id="eval_001"), "ids are eval_2xx"),
         (lambda r: r.pop("note"), "keys"),
+        (lambda r: r.update(title=""), "'title' must be a non-empty string"),
+        (lambda r: r.update(deadline="2027-02-30"), "day is out of range"),
     ],
 )
 def test_malformed_need_lines(tmp_path: Path, ref: Reference, change: object, reason: str) -> None:
