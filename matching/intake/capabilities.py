@@ -9,13 +9,14 @@ from graph.db import Tx
 from graph.repositories import capability_statements, providers
 from graph.repositories.rows import LinkRow
 from graph.viewer import Viewer
+from matching.capability_links import STATEMENT_KINDS
 from matching.intake.resolution import check_capability_codes, link, vector
 from matching.intake.runner import Command, Intake, Outcome, Plan, Refusal, Step, new_id, refuse_if, require
 from matching.texts import statement_text
 from matching.validation import ErrorCode, check_statement
 
 # provider kind -> the capability kind its statements link to (a manufacturer's: any kind)
-PROVIDER_KINDS: dict[str, str | None] = {"SERVICE_PROVIDER": "SERVICE", "MANUFACTURER": None}
+PROVIDER_KINDS = STATEMENT_KINDS  # the taxonomy kind each provider kind links its statements to
 
 ADD_CAPABILITY = Command("addCapability", "PROVIDER", "adding a capability")
 REMOVE_CAPABILITY = Command("removeCapability", "PROVIDER", "removing a capability")
