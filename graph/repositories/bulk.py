@@ -200,3 +200,52 @@ async def index_states(db: Database) -> list[dict[str, Any]]:
     """Name, type, state and population percentage of every index (for progress and reports)."""
     return await db.read("SHOW INDEXES YIELD name, type, state, populationPercent "
                          "RETURN name, type, state, populationPercent ORDER BY name")
+
+
+# ---------------------------------------------------------------------------- bulk export (benchmarks)
+# Whole-pool reads for the exact reference scan of benchmarks/ (vectors and constraint data of every
+# provider); at 10⁵ providers they move hundreds of MB, so they are for offline tools, never the API.
+
+async def export_statement_vectors(db: Database) -> list[dict[str, Any]]:
+    """``{provider_id, embedding}`` of every capability statement with an embedding."""
+    return await db.read("MATCH (p:Provider)-[:STATES]->(s:CapabilityStatement) WHERE s.embedding IS NOT NULL "
+                         "RETURN p.id AS provider_id, s.embedding AS embedding")
+
+
+async def export_offers(db: Database) -> list[dict[str, Any]]:
+    """Every published offer of a manufacturer with its embedding and the fields the capacity checks read."""
+    return await db.read(
+        "MATCH (p:Provider)-[:OFFERS]->(o:CapacityOffer {status: 'PUBLISHED'}) WHERE p:Manufacturer "
+        "RETURN p.id AS provider_id, o.id AS id, o.embedding AS embedding, o.unit AS unit, o.moq AS moq, "
+        "o.monthly_volume AS monthly_volume, coalesce(o.booked_volume, 0) AS booked_volume, "
+        "o.lead_time_days AS lead_time_days, o.available_from AS available_from, o.available_to AS available_to")
+
+
+async def export_providers(db: Database) -> list[dict[str, Any]]:
+    """Every provider's kind, region codes, held certifications and whether it states a capability."""
+    return await db.read(
+        "MATCH (p:Provider) RETURN p.id AS id, p.kind AS kind, "
+        "[(p)-[:LOCATED_IN]->(r:Region) | r.code] AS regions, "
+        "[(p)-[h:HOLDS]->(c:Certification) | {code: c.code, status: h.status, valid_until: h.valid_until}] AS certs, "
+        "EXISTS { (p)-[:STATES]->(:CapabilityStatement) } AS states")
+
+
+async def export_region_parents(db: Database) -> list[dict[str, Any]]:
+    return await db.read("MATCH (r:Region) RETURN r.code AS code, [(r)-[:PART_OF]->(q:Region) | q.code] AS parents")
+
+
+async def open_need_ids(db: Database, limit: int) -> list[str]:
+    rows = await db.read("MATCH (n:Need {status: 'OPEN'}) RETURN n.id AS id ORDER BY id LIMIT $limit", limit=limit)
+    return [row["id"] for row in rows]
+
+
+async def forget_stored_matches(db: Database, need_id: str) -> None:
+    """Make the need's stored matches stale (its next ``matches`` recomputes), whatever else changed."""
+    await db.write("MATCH (n:Need {id: $id}) SET n.matches_fingerprint = null", id=need_id)
+
+
+async def pool_counts(db: Database) -> dict[str, int]:
+    rows = await db.read("RETURN COUNT { (:Provider) } AS providers, COUNT { (:CapabilityStatement) } AS statements, "
+                         "COUNT { (:CapacityOffer) } AS offers, COUNT { (:Need) } AS needs, "
+                         "COUNT { (:Capability) } AS capabilities")
+    return dict(rows[0])
