@@ -21,6 +21,7 @@ import httpx
 
 from benchmarks.pool import rss_mb
 from benchmarks.stats import percentile
+from graph.config import PROJECT_ROOT
 
 PROVIDER = "query($id: ID!) { node(id: $id) { id ... on Provider { name kind } } }"
 PROVIDER_PAGE = "{ providers(first: 100) { edges { node { id name kind } } } }"
@@ -41,6 +42,8 @@ class Served:
     def __init__(self, args: list[str], env: dict[str, str], ready_path: str, port: int):
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
+        root = str(PROJECT_ROOT)  # this checkout's code, whatever the venv's editable install points at
+        env = {**env, "PYTHONPATH": os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)}
         self.proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
