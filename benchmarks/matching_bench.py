@@ -40,7 +40,8 @@ class MatchingResult:
     export_seconds: float = 0.0
 
     def table(self) -> dict[str, Any]:
-        return {"recompute": summary(self.recompute), "stored": summary(self.stored),
+        return {"needs": self.needs, "providers": self.providers, "export_seconds": self.export_seconds,
+                "recompute": summary(self.recompute), "stored": summary(self.stored),
                 "asOf": summary(self.as_of), "exact": summary(self.exact),
                 "recall@10": sum(self.recall) / len(self.recall) if self.recall else None,
                 "overlap@10": sum(self.overlap) / len(self.overlap) if self.overlap else None,

@@ -51,7 +51,7 @@ async def bench_scale(scale: int, embedder: Any, plan: dict[str, Any], instance:
     try:
         _log(f"[{scale:,}] matching: {plan['needs']} needs …")
         matching = (await matching_bench.run(pool.db, embedder, plan["needs"])).table()
-        need_ids = await bulk.open_need_ids(pool.db, max(plan["needs"], 20))
+        need_ids = await bulk.open_need_ids(pool.db, plan["needs"])  # their stored matches are current now
         provider_ids = [row["id"] for row in await providers.page(pool.db, {}, PageRequest(sort="NAME", limit=200))]
         token = await _staff_token(pool.db)
         _log(f"[{scale:,}] API throughput at {plan['concurrency']} clients …")
@@ -108,12 +108,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "BENCHMARKS.md")
     parser.add_argument("--no-write", action="store_true", help="print the section, leave BENCHMARKS.md alone")
     parser.add_argument("--json", type=Path, default=None, help="also write every figure as JSON")
+    parser.add_argument("--from-json", type=Path, default=None, help="render a saved --json result, run nothing")
     args = parser.parse_args(argv)
     scales = [int(s.replace("_", "")) for s in args.scales.split(",") if s.strip()]
-    result = asyncio.run(run(scales, args.quick, args.instance, args.needs, args.seconds))
-    section = report.render(result)
-    if args.json:
+    if args.from_json:
+        result = json.loads(args.from_json.read_text(encoding="utf-8"))
+    else:
+        result = asyncio.run(run(scales, args.quick, args.instance, args.needs, args.seconds))
+    if args.json and not args.from_json:
         args.json.write_text(json.dumps(result, indent=2, default=str, ensure_ascii=False), encoding="utf-8")
+    section = report.render(result)
     if args.no_write:
         print(section)
     else:
