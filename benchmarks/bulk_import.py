@@ -46,6 +46,7 @@ class ImportReport:
     providers: int = 0
     statements: int = 0
     offers: int = 0
+    ids: list[str] = field(default_factory=list)  # of the providers written
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
     unresolved: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -171,5 +172,6 @@ async def _import_batch(db: Database, embedder: Any, linker: Any, chunk: list[tu
     await bulk.upsert_capacity_offers(db, offers, fresh=True)
     report.write_seconds += time.perf_counter() - t0
     report.providers += len(providers)
+    report.ids += [p["id"] for p in providers]
     report.statements += len(statements)
     report.offers += len(offers)

@@ -74,6 +74,7 @@ async def api_ingest(url: str, recs: list[dict[str, Any]], concurrency: int) -> 
     register_ms: list[float] = []
     publish_ms: list[float] = []
     errors: list[str] = []
+    created: list[str] = []
     queue = list(reversed(recs))
 
     async def post(client: httpx.AsyncClient, document: str, variables: dict, token: str | None = None) -> dict:
@@ -92,6 +93,7 @@ async def api_ingest(url: str, recs: list[dict[str, Any]], concurrency: int) -> 
             if body.get("errors") or payload.get("errors"):
                 errors.append(str(body.get("errors") or payload.get("errors"))[:200])
                 continue
+            created.append(payload["provider"]["id"])
             for offer in record["offers"]:
                 t0 = time.perf_counter()
                 result = await post(client, PUBLISH, {"input": _offer(offer)}, payload["token"])
@@ -107,7 +109,7 @@ async def api_ingest(url: str, recs: list[dict[str, Any]], concurrency: int) -> 
     return {"providers": len(recs), "offers": len(publish_ms), "seconds": seconds,
             "providers_per_second": len(recs) / seconds, "register_p50": percentile(register_ms, 0.5),
             "publish_p50": percentile(publish_ms, 0.5), "errors": len(errors), "first_error": errors[:1],
-            "concurrency": concurrency}
+            "concurrency": concurrency, "created": created}
 
 
 def encode_only(embedder: Any, texts: list[str]) -> float:
@@ -134,6 +136,13 @@ async def run(db: Any, embedder: Any, api_url: str, n_api: int, n_bulk: int, sta
         bulk_reference = encode_only(embedder, bulk_texts)
         linker = await TaxonomyLinker.build(db, embedder)
         report = await import_records(db, embedder, linker, read_jsonl(path))
+    # leave the pool as generated, so a later run measures the same pool (ingested providers carry model
+    # vectors, the generated ones derived vectors)
+    from strawberry.relay import GlobalID
+
+    from graph.repositories import bulk
+
+    await bulk.delete_providers(db, [GlobalID.from_id(gid).node_id for gid in api.pop("created")] + report.ids)
     return {
         "api": api | {"texts": len(api_texts), "encode_seconds": api_reference,
                       "encode_providers_per_second": n_api / api_reference},

@@ -249,3 +249,15 @@ async def pool_counts(db: Database) -> dict[str, int]:
                          "COUNT { (:CapacityOffer) } AS offers, COUNT { (:Need) } AS needs, "
                          "COUNT { (:Capability) } AS capabilities")
     return dict(rows[0])
+
+
+async def delete_providers(db: Database, ids: list[str]) -> int:
+    """Delete providers with their statements, offers, matches with them and API tokens (benchmark clean-up)."""
+    rows = await db.write(
+        "UNWIND $ids AS id MATCH (p:Provider {id: id}) "
+        "OPTIONAL MATCH (p)-[:STATES|OFFERS]->(x) "
+        "OPTIONAL MATCH (m:Match)-[:WITH_PROVIDER]->(p) "
+        "OPTIONAL MATCH (t:ApiToken {org_id: id}) "
+        "WITH p, collect(DISTINCT x) + collect(DISTINCT m) + collect(DISTINCT t) AS owned "
+        "FOREACH (n IN owned | DETACH DELETE n) DETACH DELETE p RETURN count(*) AS n", ids=ids)
+    return rows[0]["n"] if rows else 0
