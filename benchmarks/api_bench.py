@@ -139,12 +139,15 @@ def bare_sender(url: str, path: Any) -> Any:
     return send
 
 
-async def run(uri: str, db: Any, provider_ids: list[str], need_ids: list[str], staff_token: str,
+async def run(api: Served, uri: str, provider_ids: list[str], need_ids: list[str], staff_token: str,
               concurrencies: tuple[int, ...], seconds: float) -> dict[str, Any]:
-    """Every query at every concurrency, API then bare; returns rows and both servers' RSS."""
+    """Every query at every concurrency, API then bare; returns rows and both servers' RSS.
+
+    ``api`` is the running app (the caller starts and stops it); the bare endpoint is started here.
+    """
     from strawberry.relay import GlobalID
 
-    api, bare = await asyncio.to_thread(start_api, uri), await asyncio.to_thread(start_bare, uri)
+    bare = await asyncio.to_thread(start_bare, uri)
     try:
         gids = [str(GlobalID("Provider", pid)) for pid in provider_ids]
         pid = provider_ids
@@ -165,10 +168,9 @@ async def run(uri: str, db: Any, provider_ids: list[str], need_ids: list[str], s
         rows = []
         for name, (subject, reference) in queries.items():
             for c in concurrencies:
-                s = (await load(subject, c, seconds)).row()
-                r = (await load(reference, c, seconds)).row()
+                s = (await load(subject, c, seconds, warmup=min(1.0, seconds))).row()
+                r = (await load(reference, c, seconds, warmup=min(1.0, seconds))).row()
                 rows.append({"query": name, "concurrency": c, "api": s, "bare": r})
         return {"rows": rows, "api_rss_mb": api.rss_mb, "bare_rss_mb": bare.rss_mb}
     finally:
-        api.stop()
         bare.stop()

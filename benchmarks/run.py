@@ -54,12 +54,12 @@ async def bench_scale(scale: int, embedder: Any, plan: dict[str, Any], instance:
         need_ids = await bulk.open_need_ids(pool.db, plan["needs"])  # their stored matches are current now
         provider_ids = [row["id"] for row in await providers.page(pool.db, {}, PageRequest(sort="NAME", limit=200))]
         token = await _staff_token(pool.db)
-        _log(f"[{scale:,}] API throughput at {plan['concurrency']} clients …")
-        api = await api_bench.run(pool.uri, pool.db, provider_ids, need_ids, token, plan["concurrency"],
-                                  plan["seconds"])
-        _log(f"[{scale:,}] ingest …")
-        served = await asyncio.to_thread(api_bench.start_api, pool.uri)
+        served = await asyncio.to_thread(api_bench.start_api, pool.uri)  # `gongxu serve`, its own process
         try:
+            _log(f"[{scale:,}] API throughput at {plan['concurrency']} clients …")
+            api = await api_bench.run(served, pool.uri, provider_ids, need_ids, token, plan["concurrency"],
+                                      plan["seconds"])
+            _log(f"[{scale:,}] ingest …")
             ingest = await ingest_bench.run(pool.db, embedder, served.url, plan["api_ingest"], plan["bulk_ingest"],
                                             start=10_000_000 + scale)
         finally:
