@@ -14,12 +14,13 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test eval lint install neo4j-start neo4j-stop clean-data lock help
+.PHONY: run test eval bench lint install neo4j-start neo4j-stop clean-data lock help
 
 help:
 	@echo "make run    — start Neo4j, load the sample data, serve http://127.0.0.1:8000/graphql"
 	@echo "make test   — the whole test suite against a real Neo4j"
 	@echo "make eval   — matching quality on the development evaluation set, with baselines"
+	@echo "make bench  — performance at 10k and 100k providers against same-run references (BENCH_ARGS=--quick …)"
 	@echo "make lint   — ruff"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -51,6 +52,12 @@ eval: install
 	$(GONGXU) neo4j start
 	$(GONGXU) seed load
 	$(GONGXU) eval
+
+# Not part of `make test`: generates (once, kept in .cache) and benchmarks pools of 10k and 100k providers,
+# then rewrites the benchmark section of BENCHMARKS.md. E.g. `make bench BENCH_ARGS="--scales 2000 --quick"`.
+BENCH_ARGS ?=
+bench: install
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -204,7 +204,7 @@ def seed_load(reference_only: bool, sample_dir: str | None) -> None:
 
 @seed.command("generate")
 @click.option("--providers", type=click.IntRange(1, 10_000_000), required=True)
-@click.option("--batch", type=click.IntRange(100, 50_000), default=2_000, show_default=True)
+@click.option("--batch", type=click.IntRange(100, 50_000), default=5_000, show_default=True)
 @click.option("--seed", "rng_seed", type=int, default=20261123, show_default=True)
 @click.option("--embeddings", type=click.Choice(["model", "derived"]), default="derived", show_default=True,
               help="model: encode every text (≈80 texts/s on 2 cores); derived: reuse the sample's vectors per "
@@ -212,14 +212,17 @@ def seed_load(reference_only: bool, sample_dir: str | None) -> None:
 @friendly
 def seed_generate(providers: int, batch: int, rng_seed: int, embeddings: str) -> None:
     """Stream N generated providers (same shape as the sample) to Neo4j in batches."""
-    from seed import loader
+    from tqdm import tqdm
 
-    async def work(services: Any) -> int:
-        return await loader.generate_scale(services.db, services.embedder, providers, batch=batch,
-                                           seed=rng_seed, embeddings=embeddings)
+    from seed import scale
 
-    written = asyncio.run(_with_services(work))
-    click.echo(f"generated {written} providers")
+    async def work(services: Any) -> Any:
+        with tqdm(total=providers, desc="generating providers", unit="provider") as bar:
+            return await scale.generate(services.db, services.embedder, providers, batch=batch, seed=rng_seed,
+                                        embeddings=embeddings, progress=bar.update)
+
+    report = asyncio.run(_with_services(work))
+    click.echo(f"generated {report.providers} providers")
 
 
 # -------------------------------------------------------------------------------------------- eval
