@@ -22,6 +22,7 @@ from api.extensions import COMPLEXITY_BUDGET, ComplexityLimiter, CypherRoundTrip
 from api.matching import Match, MatchingMutation, MatchingQuery
 from api.mutations import Mutation
 from api.queries import Query
+from api.reports import ReportsQuery
 from api.types import Manufacturer, ServiceProvider
 
 MAX_DEPTH = 10
@@ -32,7 +33,7 @@ SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 
 @strawberry.type(name="Query")
-class RootQuery(Query, MatchingQuery):
+class RootQuery(Query, MatchingQuery, ReportsQuery):
     """The directory and reference queries plus the matching engine's (api/matching)."""
 
 

@@ -50,7 +50,8 @@ async def build(db: Database) -> None:
     await bulk.upsert_capacity_offers(db, [_cnc("件", 1000, 100, "O1", "PA"), _cnc("吨", 10, None, "O2", "PB")])
     await bulk.upsert_capability_statements(db, [
         {"id": "S1", "provider_id": "PC", "text": "研发仿真设计", "links": [{"code": "S.RND.SIM", "confidence": 1.0}]},
-        {"id": "S2", "provider_id": "PD", "text": "有限元仿真", "links": [{"code": "S.RND.SIM.FEA", "confidence": 1.0}]},
+        {"id": "S2", "provider_id": "PD", "text": "有限元仿真",
+         "links": [{"code": "S.RND.SIM.FEA", "confidence": 1.0}]},
     ])
     await bulk.upsert_enterprises(db, [
         {"id": "E1", "name": "企业一", "region_code": "510100", "industry_codes": ["C34"]},
