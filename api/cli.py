@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from api.web.report_command import report
 from graph import server
 from graph.config import Neo4jSettings
 
@@ -58,6 +59,9 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.group()
 def main() -> None:
     """gongxu (供需): supply-chain matchmaking for the industrial internet."""
+
+
+main.add_command(report)  # gongxu report (api/web/report_command.py)
 
 
 # ------------------------------------------------------------------------------------------- neo4j
