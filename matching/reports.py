@@ -202,8 +202,16 @@ class StaffReports:
     def __init__(self, db: Database, scope: str | None = None):
         self.db = db
         self.scope = scope
+        self._resolved: dict[str, ResolvedFilter] = {}
 
     async def resolve(self, flt: ReportFilter) -> ResolvedFilter:
+        """The statements' parameters for ``flt`` (region names looked up once per filter)."""
+        key = repr(flt)
+        if key not in self._resolved:
+            self._resolved[key] = await self._resolve(flt)
+        return self._resolved[key]
+
+    async def _resolve(self, flt: ReportFilter) -> ResolvedFilter:
         check(flt)
         regions = await resolve_regions(self.db, flt.regions)
         scope = await resolve_regions(self.db, [self.scope], "scope") if self.scope else []
