@@ -40,8 +40,8 @@ POSTED_IN_PERIOD = "n.created_at >= datetime($from) AND n.created_at < datetime(
 DEMAND_FILTER = (f"{POSTED_IN_PERIOD} AND {in_area('e', 'regions')} AND {in_area('e', 'scope')} "
                  "AND ($industries IS NULL OR EXISTS { MATCH (e)-[:IN_INDUSTRY]->(fi:Industry) "
                  "WHERE fi.code IN $industries })")
-SUPPLY_FILTER = (f"coalesce(p.listing_status, 'LISTED') = 'LISTED' AND {in_area('p', 'regions')} "
-                 f"AND {in_area('p', 'scope')}")
+LISTED = "coalesce(p.listing_status, 'LISTED') = 'LISTED'"  # no listing status yet: listed
+SUPPLY_FILTER = f"{LISTED} AND {in_area('p', 'regions')} AND {in_area('p', 'scope')}"
 # the province a located node belongs to (cities are PART_OF their province)
 PROVINCE = "(:Region)-[:PART_OF*0..2]->(pr:Region {level: 'PROVINCE'})"
 # top-level capability categories (no parent)
@@ -63,12 +63,18 @@ _GAP_DEMAND_KEY = {
     "REGION": f"MATCH (e)-[:LOCATED_IN]->{PROVINCE} WITH n, cat, pr.code AS key, pr.name_zh AS label",
     "INDUSTRY": "MATCH (e)-[:IN_INDUSTRY]->(ind:Industry) WITH n, cat, ind.code AS key, ind.name_zh AS label",
 }
-_GAP_SUPPLY_KEY = {
+_GAP_SUPPLY = {
     # supply of a region: the providers located there
-    "REGION": f"MATCH (p)-[:LOCATED_IN]->{PROVINCE} WITH p, x, cat, pr.code AS key, pr.name_zh AS label",
-    # supply for an industry: every listed provider in the area (providers have no industry)
-    "INDUSTRY": "MATCH (ind:Industry) WHERE EXISTS { (:Enterprise)-[:IN_INDUSTRY]->(ind) } "
-                "WITH p, x, cat, ind.code AS key, ind.name_zh AS label",
+    "REGION": f"""MATCH (p)-[:LOCATED_IN]->{PROVINCE}
+  RETURN pr.code AS key, pr.name_zh AS label, cat, 0 AS open_needs, 0 AS needs, 0 AS matched_needs,
+         count(DISTINCT p) AS providers, count(DISTINCT CASE WHEN x:CapacityOffer THEN x END) AS offers""",
+    # supply for an industry: every listed provider in the area (providers have no industry), counted
+    # once per category and then repeated for each industry with enterprises
+    "INDUSTRY": """WITH cat, count(DISTINCT p) AS providers,
+       count(DISTINCT CASE WHEN x:CapacityOffer THEN x END) AS offers
+  MATCH (ind:Industry) WHERE EXISTS { (:Enterprise)-[:IN_INDUSTRY]->(ind) }
+  RETURN ind.code AS key, ind.name_zh AS label, cat, 0 AS open_needs, 0 AS needs, 0 AS matched_needs,
+         providers, offers""",
 }
 
 
@@ -87,9 +93,7 @@ CALL () {{
   MATCH (p:Provider) WHERE {SUPPLY_FILTER}
   MATCH (p)-[:STATES|OFFERS]->(x)-[:ABOUT|OF_PROCESS]->{CATEGORY} AND {PUBLISHED}
   WITH DISTINCT p, x, cat
-  {_GAP_SUPPLY_KEY[by]}
-  RETURN key, label, cat, 0 AS open_needs, 0 AS needs, 0 AS matched_needs,
-         count(DISTINCT p) AS providers, count(DISTINCT CASE WHEN x:CapacityOffer THEN x END) AS offers
+  {_GAP_SUPPLY[by]}
 }}
 WITH key, label, cat, sum(open_needs) AS open_needs, sum(needs) AS needs, sum(matched_needs) AS matched_needs,
      sum(providers) AS providers, sum(offers) AS offers
@@ -118,21 +122,33 @@ MATCH (e:Enterprise)-[:POSTED]->(n:Need {{status: 'OPEN'}})
 WHERE {DEMAND_FILTER} AND NOT EXISTS {{ (n)-[:HAS_MATCH]->(m:Match) WHERE m.status <> 'REJECTED' }}
 WITH e, n ORDER BY n.created_at DESC, n.id
 WITH collect({{e: e, n: n}}) AS found
-WITH size(found) AS total, found[0..$limit] AS page
+WITH size(found) AS total, found[0..$limit] AS page,
+     COUNT {{ MATCH (p:Provider) WHERE {LISTED} }} AS listed
 UNWIND (CASE WHEN size(page) = 0 THEN [null] ELSE page END) AS row
-WITH total, row.e AS e, row.n AS n
+WITH total, listed, row.e AS e, row.n AS n
 CALL (n) {{
   WITH n WHERE n IS NOT NULL
   WITH n, [(n)-[:REQUIRES_CERT]->(c:Certification) | c.code] AS req_certs,
        [(n)-[:REQUIRES_CAPABILITY]->(c:Capability) | c] AS caps
-  MATCH (p:Provider) WHERE coalesce(p.listing_status, 'LISTED') = 'LISTED'
-  WITH n, req_certs, caps, p,
-       (size(caps) = 0
-        OR EXISTS {{ MATCH (p)-[:STATES|OFFERS]->(x)-[:ABOUT|OF_PROCESS]->(:Capability)-[:CHILD_OF*0..3]->(nc)
-                    WHERE {PUBLISHED} AND nc IN caps }}
-        OR EXISTS {{ MATCH (p)-[:STATES|OFFERS]->(x)-[:ABOUT|OF_PROCESS]->(c:Capability)<-[:CHILD_OF]-(nc)
-                    WHERE {PUBLISHED} AND nc IN caps }}) AS capable
-  WITH n, p, capable, {KIND_OK} AS kind_ok, {CERTS_OK} AS cert_ok, {REGION_OK} AS region_ok
+  // the capable providers: linked to a need's capability, a narrower one or its direct parent
+  // (everyone when the need has no capability link)
+  CALL (caps) {{
+    WITH caps WHERE size(caps) = 0
+    MATCH (p:Provider) WHERE {LISTED}
+    RETURN p
+    UNION
+    UNWIND caps AS nc
+    MATCH (p:Provider)-[:STATES|OFFERS]->(x)-[:ABOUT|OF_PROCESS]->(:Capability)-[:CHILD_OF*0..3]->(nc)
+    WHERE {PUBLISHED} AND {LISTED}
+    RETURN p
+    UNION
+    UNWIND caps AS nc
+    MATCH (p:Provider)-[:STATES|OFFERS]->(x)-[:ABOUT|OF_PROCESS]->(:Capability)<-[:CHILD_OF]-(nc)
+    WHERE {PUBLISHED} AND {LISTED}
+    RETURN p
+  }}
+  WITH n, req_certs, p
+  WITH n, p, {KIND_OK} AS kind_ok, {CERTS_OK} AS cert_ok, {REGION_OK} AS region_ok
   CALL (n, p) {{
     MATCH (p)-[:OFFERS]->(o:CapacityOffer {{status: 'PUBLISHED'}}) WHERE n.kind = 'CAPACITY'
     {offer_feasibility("")}
@@ -142,25 +158,25 @@ CALL (n) {{
            any(ok IN collect(volume_ok) WHERE ok) AS volume_any,
            any(ok IN collect(unit_ok AND window_ok AND moq_ok AND volume_ok) WHERE ok) AS offer_ok
   }}
-  WITH n, p, capable, kind_ok, cert_ok, region_ok,
+  WITH n, p, kind_ok, cert_ok, region_ok,
        n.kind <> 'CAPACITY' OR unit_any AS unit_ok, n.kind <> 'CAPACITY' OR window_any AS window_ok,
        n.kind <> 'CAPACITY' OR moq_any AS moq_ok, n.kind <> 'CAPACITY' OR volume_any AS volume_ok,
        n.kind <> 'CAPACITY' OR offer_ok AS capacity_ok
-  RETURN count(p) AS listed,
-         count(CASE WHEN NOT capable THEN 1 END) AS no_capability,
-         count(CASE WHEN capable AND NOT kind_ok THEN 1 END) AS kind,
-         count(CASE WHEN capable AND NOT cert_ok THEN 1 END) AS certification,
-         count(CASE WHEN capable AND NOT region_ok THEN 1 END) AS region_eliminated,
-         count(CASE WHEN capable AND NOT unit_ok THEN 1 END) AS unit,
-         count(CASE WHEN capable AND NOT window_ok THEN 1 END) AS window,
-         count(CASE WHEN capable AND NOT moq_ok THEN 1 END) AS moq,
-         count(CASE WHEN capable AND NOT volume_ok THEN 1 END) AS volume,
-         count(CASE WHEN capable AND kind_ok AND cert_ok AND region_ok AND capacity_ok THEN 1 END) AS feasible
+  RETURN count(p) AS capable,
+         count(CASE WHEN NOT kind_ok THEN 1 END) AS kind,
+         count(CASE WHEN NOT cert_ok THEN 1 END) AS certification,
+         count(CASE WHEN NOT region_ok THEN 1 END) AS region_eliminated,
+         count(CASE WHEN NOT unit_ok THEN 1 END) AS unit,
+         count(CASE WHEN NOT window_ok THEN 1 END) AS window,
+         count(CASE WHEN NOT moq_ok THEN 1 END) AS moq,
+         count(CASE WHEN NOT volume_ok THEN 1 END) AS volume,
+         count(CASE WHEN kind_ok AND cert_ok AND region_ok AND capacity_ok THEN 1 END) AS feasible
 }}
 RETURN total, n.id AS need_id, n.title AS title, n.kind AS need_kind, toString(n.created_at) AS posted_at,
        e.name AS enterprise, head([(e)-[:LOCATED_IN]->(r:Region) | r.name_zh]) AS region,
        [(n)-[:REQUIRES_CAPABILITY]->(c:Capability) | c.name_zh] AS capabilities,
-       listed, no_capability, kind, certification, region_eliminated, unit, window, moq, volume, feasible
+       listed, listed - capable AS no_capability, kind, certification, region_eliminated, unit, window, moq,
+       volume, feasible
 """
 
 
@@ -180,25 +196,36 @@ async def unmatched_needs(db: Database, params: dict[str, Any], as_of: date, lim
 
 # -------------------------------------------------------------------------------------- coverage
 
+_PROVINCE_IN = """(${param} IS NULL OR EXISTS {{ MATCH (pr)-[:PART_OF*0..3]->(ar:Region) WHERE ar.code IN ${param} }}
+       OR EXISTS {{ MATCH (ar:Region)-[:PART_OF*1..2]->(pr) WHERE ar.code IN ${param} }})"""
+
+# The grid (every province × capability in scope, zeros) plus supply and demand counts aggregated
+# once each, summed per cell: no per-cell subquery.
 _COVERAGE = f"""
-MATCH (pr:Region {{level: 'PROVINCE'}})
-WHERE ($regions IS NULL OR EXISTS {{ MATCH (pr)-[:PART_OF*0..3]->(ar:Region) WHERE ar.code IN $regions }}
-       OR EXISTS {{ MATCH (ar:Region)-[:PART_OF*1..2]->(pr) WHERE ar.code IN $regions }})
-  AND ($scope IS NULL OR EXISTS {{ MATCH (pr)-[:PART_OF*0..3]->(ar:Region) WHERE ar.code IN $scope }}
-       OR EXISTS {{ MATCH (ar:Region)-[:PART_OF*1..2]->(pr) WHERE ar.code IN $scope }})
-  AND (EXISTS {{ (pr)<-[:PART_OF*0..2]-(:Region)<-[:LOCATED_IN]-(:Provider) }}
-       OR EXISTS {{ (pr)<-[:PART_OF*0..2]-(:Region)<-[:LOCATED_IN]-(:Enterprise) }})
-MATCH (c:Capability) WHERE $categories IS NULL OR EXISTS {{
-  MATCH (c)-[:CHILD_OF*0..3]->(top:Capability) WHERE top.code IN $categories }}
-WITH pr, c,
-     COUNT {{ MATCH (p:Provider)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..2]->(pr)
-              WHERE {SUPPLY_FILTER} AND EXISTS {{
-                MATCH (p)-[:STATES|OFFERS]->(x)-[:ABOUT|OF_PROCESS]->(:Capability)-[:CHILD_OF*0..3]->(c)
-                WHERE {PUBLISHED} }} }} AS providers,
-     COUNT {{ MATCH (e:Enterprise)-[:POSTED]->(n:Need {{status: 'OPEN'}})-[:REQUIRES_CAPABILITY]->(c)
-              WHERE {DEMAND_FILTER} AND EXISTS {{ (e)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..2]->(pr) }} }}
-       AS open_needs
-WHERE providers < $min_providers
+CALL () {{
+  MATCH (pr:Region {{level: 'PROVINCE'}})
+  WHERE {_PROVINCE_IN.format(param="regions")} AND {_PROVINCE_IN.format(param="scope")}
+    AND (EXISTS {{ (pr)<-[:PART_OF*0..2]-(:Region)<-[:LOCATED_IN]-(:Provider) }}
+         OR EXISTS {{ (pr)<-[:PART_OF*0..2]-(:Region)<-[:LOCATED_IN]-(:Enterprise) }})
+  MATCH (c:Capability) WHERE $categories IS NULL OR EXISTS {{
+    MATCH (c)-[:CHILD_OF*0..3]->(top:Capability) WHERE top.code IN $categories }}
+  RETURN pr, c, 1 AS in_grid, 0 AS providers, 0 AS open_needs
+  UNION ALL
+  MATCH (p:Provider) WHERE {SUPPLY_FILTER}
+  MATCH (p)-[:LOCATED_IN]->{PROVINCE}
+  MATCH (p)-[:STATES|OFFERS]->(x)-[:ABOUT|OF_PROCESS]->(:Capability)-[:CHILD_OF*0..3]->(c:Capability)
+  WHERE {PUBLISHED}
+  WITH pr, c, count(DISTINCT p) AS providers
+  RETURN pr, c, 0 AS in_grid, providers, 0 AS open_needs
+  UNION ALL
+  MATCH (e:Enterprise)-[:POSTED]->(n:Need {{status: 'OPEN'}}) WHERE {DEMAND_FILTER}
+  MATCH (e)-[:LOCATED_IN]->{PROVINCE}
+  MATCH (n)-[:REQUIRES_CAPABILITY]->(c:Capability)
+  WITH pr, c, count(DISTINCT n) AS open_needs
+  RETURN pr, c, 0 AS in_grid, 0 AS providers, open_needs
+}}
+WITH pr, c, sum(in_grid) AS in_grid, sum(providers) AS providers, sum(open_needs) AS open_needs
+WHERE in_grid > 0 AND providers < $min_providers
 RETURN pr.code AS region_code, pr.name_zh AS region, c.code AS capability_code, c.name_zh AS capability,
        providers, open_needs
 ORDER BY open_needs DESC, providers ASC, region_code, capability_code
