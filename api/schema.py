@@ -33,6 +33,7 @@ from api.providers.mutations import ProviderMutation
 from api.providers.queries import ProviderQuery, ProviderSearchQuery
 from api.providers.types import Manufacturer, ServiceProvider
 from api.reference.queries import ReferenceQuery
+from api.reports import ReportsQuery
 from api.system import SystemQuery
 
 MAX_DEPTH = 10
@@ -44,8 +45,8 @@ SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 @strawberry.type(name="Query")
 class RootQuery(SystemQuery, ProviderQuery, EnterpriseQuery, NeedQuery, ProviderSearchQuery, ReferenceQuery,
-                MatchingQuery):
-    """The directory and reference queries plus the matching engine's (api/matching)."""
+                MatchingQuery, ReportsQuery):
+    """The directory and reference queries, the matching engine's (api/matching) and staff reports."""
 
 
 @strawberry.type(name="Mutation")

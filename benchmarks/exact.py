@@ -4,7 +4,7 @@ constraints, evaluated in Python on arrays exported once from the graph.
 For one need it computes, over *every* provider of the pool, the best cosine of its statements and
 (capacity) feasible published offers, drops the providers that break a hard constraint (kind,
 certifications valid on ``as_of``, region incl. PART_OF ancestors up to 3 levels, and for capacity
-needs the offer's unit, MOQ, window and volume — the rules of ``graph.repositories.matching``), and
+needs the offer's unit, MOQ, window and volume — the rules of ``graph.repositories.constraints``), and
 returns the top k by cosine. Its time per need is what "the exact scan + filter" costs; its top 10
 is what the service's retrieval is measured against (recall@10).
 """
