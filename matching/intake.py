@@ -20,6 +20,7 @@ Every command follows the same steps, and the API's mutations are thin calls int
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -86,9 +87,11 @@ class Refused(Exception):
         self.errors = list(errors)
 
 
-def idempotency_key(viewer: Viewer, mutation: str, client_mutation_id: str) -> str:
-    """Same token (or anonymous), same mutation, same client id → same key."""
-    principal = viewer.token_id or "anonymous"
+def idempotency_key(viewer: Viewer, mutation: str, client_mutation_id: str, data: Any = None) -> str:
+    """Same token, same mutation, same client id → same key. Anonymous keys also hash the input, so
+    someone else's client id with other input is a new mutation, never a replay of theirs."""
+    principal = viewer.token_id or "anonymous:" + hashlib.sha256(
+        json.dumps(data, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
     return hashlib.sha256(f"{principal}\x00{mutation}\x00{client_mutation_id}".encode()).hexdigest()
 
 
@@ -135,7 +138,7 @@ class Intake:
 
     async def _run(self, viewer: Viewer, mutation: str, client_mutation_id: str | None, role: str | None,
                    what: str, command: Callable[[Outcome], Awaitable[Callable[[Tx], Awaitable[None]] | None]],
-                   result_id: str | None = None) -> Outcome:
+                   result_id: str | None = None, data: Any = None) -> Outcome:
         """Gate, replay, then ``command`` (checks, resolves, embeds) returns the transaction's work.
 
         ``command`` fills ``outcome`` (errors, unresolved, id) and returns the work to run in one
@@ -151,7 +154,7 @@ class Intake:
             outcome.errors += check_client_mutation_id(client_mutation_id)
             if outcome.errors:
                 return outcome
-            key = idempotency_key(viewer, mutation, client_mutation_id)
+            key = idempotency_key(viewer, mutation, client_mutation_id, data)
             first = await client_mutations.find(self.db, key)
             if first is not None:
                 return Outcome(id=first, replayed=True)
@@ -265,7 +268,8 @@ class Intake:
             outcome.id, outcome.token = enterprise_id, issued.secret
             return work
 
-        return await self._run(viewer, "registerEnterprise", client_mutation_id, None, "registering", command)
+        return await self._run(viewer, "registerEnterprise", client_mutation_id, None, "registering", command,
+                               data=data)
 
     async def register_provider(self, viewer: Viewer, data: dict[str, Any],
                                 client_mutation_id: str | None = None) -> Outcome:
@@ -308,7 +312,8 @@ class Intake:
             outcome.id, outcome.token = provider_id, issued.secret
             return work
 
-        return await self._run(viewer, "registerProvider", client_mutation_id, None, "registering", command)
+        return await self._run(viewer, "registerProvider", client_mutation_id, None, "registering", command,
+                               data=data)
 
     async def update_provider(self, viewer: Viewer, provider_id: str, changes: dict[str, Any],
                               client_mutation_id: str | None = None) -> Outcome:
