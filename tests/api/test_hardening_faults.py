@@ -17,7 +17,7 @@ from api.config import ApiSettings
 from api.live import LiveServer, free_port
 from graph import server
 from graph.config import Neo4jSettings
-from graph.db import Database, GraphUnavailable
+from graph.db import Database
 
 QUERY = {"query": "{ statistics { providers } }"}
 
@@ -79,6 +79,8 @@ def test_neo4j_down_gives_503_at_once_and_the_app_recovers_by_itself(fault_insta
 
 
 async def test_a_transaction_past_its_timeout_is_refused(neo4j_connection):
+    from graph.db import GraphUnavailable
+
     c = neo4j_connection
     db = Database.connect(c.uri, c.user, c.password, c.database, tx_timeout=0.5)
     try:
