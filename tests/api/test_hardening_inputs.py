@@ -13,9 +13,10 @@ import time
 import httpx
 import pytest
 
-MAX_BODY = 1_000_000  # api.app.MAX_BODY (kept literal so the test runs against older code)
 from api.hardening import LIST_LIMIT, LONG_STRING_LIMIT, STRING_LIMIT
 from matching.aliases import normalise
+
+MAX_BODY = 1_000_000  # api.app.MAX_BODY (kept literal so the test runs against older code)
 
 
 def _post(url: str, body: object, headers: dict | None = None, raw: bytes | None = None) -> httpx.Response:
