@@ -90,11 +90,11 @@ def unit_from_text(step: Step, data: dict[str, Any], errors: list[UserError]) ->
     if code is None or code not in UNITS:
         known = ", ".join(f"{unit} ({step.linker.indexes['Unit'].primary(unit)})" for unit in UNITS)
         errors.append(UserError(ErrorCode.UNRESOLVED, "unit_text", f"{text!r} names no known unit; known: {known}"))
-        return rest
+        return data  # still with unit_text: the missing unit is this error, not a second one
     if rest.get("unit") not in (None, code):
         errors.append(UserError(ErrorCode.INVALID, "unit_text",
                                 f"{text!r} is {code}, but unit says {rest['unit']}; give one of them"))
-        return rest
+        return data
     return {**rest, "unit": code}
 
 
