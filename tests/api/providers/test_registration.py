@@ -47,7 +47,7 @@ async def test_free_text_that_links_to_nothing_is_kept_and_reported(api):
 
 async def test_unresolved_terms_are_listed(api):
     """A region or sharing mode naming nothing cannot be applied: refused. An unknown certification alone
-    would be kept (tests/api/providers/test_vocabulary.py), but the refusal writes nothing at all."""
+    would be kept (tests/api/providers/test_typed_terms.py), but the refusal writes nothing at all."""
     result = await api.run(REGISTER_PROVIDER, {"input": {
         "kind": "MANUFACTURER", "name": "x", "creditCode": credit_code(), "region": "火星",
         "certifications": [{"certification": "IATF16949"}, {"certification": "火星认证"}],
