@@ -121,12 +121,3 @@ async def forget(tx: Tx, source_label: str, source_id: str, kind: str) -> None:
     await tx.rows(f"MATCH (s:{label} {{id: $id}})-[m:MENTIONS]->(t:UnverifiedTerm {{kind: $kind}}) DELETE m",
                   id=source_id, kind=kind)
 
-
-async def mentioned(db: Database, source_label: str, source_ids: list[str]) -> list[dict[str, Any]]:
-    """``{source_id, kind, text, field}`` of every open term the sources mention."""
-    label = _source(source_label)
-    rows = await db.read(
-        f"MATCH (s:{label})-[m:MENTIONS]->(t:UnverifiedTerm) WHERE s.id IN $ids "
-        "RETURN s.id AS source_id, t.kind AS kind, t.text AS text, m.field AS field ORDER BY s.id, m.field",
-        ids=list(source_ids))
-    return native_rows(rows)
