@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from matching import explanation as ex
-from matching.scoring import CLEAR_COSINE, CONFIDENT_LINK, OFFER_RELATED, best_taxonomy_match
+from matching.scoring import OFFER_RELATED, SIMILAR_OFFER_COSINE, TRUSTED_EMBEDDING_LINK, best_taxonomy_match
 from matching.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
@@ -31,16 +31,26 @@ class Check:
         return asdict(self)
 
 
+def trusted_links(need: NeedContext) -> bool:
+    """Whether the need's taxonomy links may say "unrelated": a declared code or a name found in the text
+    (CODE/ALIAS), or an embedding guess as confident as :data:`TRUSTED_EMBEDDING_LINK`. An embedding guess
+    below that is a best guess among ~200 nodes (焊装 → 装配? 光固化 → 固化?), not a reason to refuse an offer
+    whose own text says it does what the need asks."""
+    return any(link.get("method") in ("CODE", "ALIAS") or float(link["confidence"]) >= TRUSTED_EMBEDDING_LINK
+               for link in need.capabilities)
+
+
 def offer_process(taxonomy: Taxonomy, need: NeedContext, offer: dict[str, Any]) -> tuple[str, str] | None:
     """How a capacity offer's process relates to the need: ``(relation, offer node)``, None if unrelated.
 
     A capacity match books an offer *for the needed process*: a die caster's spare CNC capacity does
     not serve a die-casting need, however good the die caster. Related = a taxonomy proximity of at
     least :data:`OFFER_RELATED` between an offer link and a need link (so a same-category relation
-    counts between confident links, not between guesses). When the need has no confident link (none,
-    or only embedding guesses below :data:`CONFIDENT_LINK`), the taxonomy cannot be trusted to say
-    "unrelated", and an offer whose own text is clearly similar (cosine ≥ :data:`CLEAR_COSINE`)
-    counts too; a need without any link cannot judge, and every offer counts.
+    counts between confident links, not between guesses). When the need's links are not trusted
+    (:func:`trusted_links`), the taxonomy cannot be trusted to say "unrelated", and an offer whose own
+    text is close to the need (cosine ≥ :data:`SIMILAR_OFFER_COSINE`) counts too — relation SIMILAR,
+    scored without a taxonomy part and explained as such; a need without any link cannot judge, and
+    every offer counts.
     """
     links = offer.get("links") or []
     match = best_taxonomy_match(taxonomy, need.capabilities, [("OFFER", offer["id"], "", links, 1.0)])
@@ -48,8 +58,7 @@ def offer_process(taxonomy: Taxonomy, need: NeedContext, offer: dict[str, Any]) 
         return match.relation, match.provider_code
     if not need.capabilities:
         return ("UNLINKED", "")
-    confident = any(float(link["confidence"]) >= CONFIDENT_LINK for link in need.capabilities)
-    if not confident and (offer.get("similarity") or 0.0) >= CLEAR_COSINE:
+    if not trusted_links(need) and (offer.get("similarity") or 0.0) >= SIMILAR_OFFER_COSINE:
         return ("SIMILAR", "")
     return None
 

@@ -33,6 +33,7 @@ from matching.consortia import MEMBER_RELEVANCE_SHARE, Member, Proposal, propose
 from matching.embedding import Embedder
 from matching.retrieval import fuse, lexical_scores
 from matching.taxonomy import load_taxonomy
+from matching.texts import need_text
 
 MATCHES_KEPT = 50  # stored per need; `matches` pages over these
 VECTOR_K = 200  # over-fetch: the vector index is approximate and constraints filter afterwards
@@ -131,7 +132,7 @@ async def _ensure_vector(db: Database, embedder: Embedder, need: NeedContext) ->
     """The need's stored embedding, or one computed (and stored) from its title and description."""
     if need.embedding:
         return list(need.embedding)
-    vector = (await embedder.aencode_queries([need.text or need.id]))[0].tolist()
+    vector = (await embedder.aencode_queries([need_text(need.title, need.description) or need.id]))[0].tolist()
     await parties_repo.set_need_embedding(db, need.id, vector)
     need.embedding = vector
     return vector
@@ -156,7 +157,7 @@ async def compute_candidates(db: Database, embedder: Embedder, need: NeedContext
     await _link_if_unlinked(need, linker)
     taxonomy = await load_taxonomy(db)
     codes = taxonomy.retrieval_scope([c["code"] for c in need.capabilities])
-    text = lucene_query(need.text)
+    text = lucene_query(need_text(need.title, need.description))  # without RFQ boilerplate
     rows = await retrieval_repo.retrieve_providers(
         db, need_id=need.id, vector=vector, kind=need.kind, text=text, codes=codes,
         regions=[r["code"] for r in need.regions], certs=[c["code"] for c in need.certifications],
