@@ -192,7 +192,7 @@ def _relevance_parts(need: NeedContext, cosine: float | None, cosine_source: str
 
 
 def build_candidate(need: NeedContext, row: dict[str, Any], taxonomy: Taxonomy, lexical: float | None,
-                    partial: bool = False) -> Candidate | None:
+                    partial: bool = False, fallback: bool = False) -> Candidate | None:
     """Score one constraint-checked row; for a capacity need choose the provider's best offer among
     those for a related process (None when it has none)."""
     statements = row.get("statements") or []
@@ -204,7 +204,7 @@ def build_candidate(need: NeedContext, row: dict[str, Any], taxonomy: Taxonomy, 
     options: list[tuple[Score, dict[str, Any] | None, TaxonomyMatch | None, float | None, str]] = []
     if need.kind == "CAPACITY":
         for offer in row.get("offers") or []:
-            process = constraints.offer_process(taxonomy, need, offer)
+            process = constraints.offer_process(taxonomy, need, offer, fallback)
             if process is None:
                 continue
             offer_cosine = offer.get("similarity")
@@ -231,7 +231,7 @@ def build_candidate(need: NeedContext, row: dict[str, Any], taxonomy: Taxonomy, 
     if not options:
         return None
     score, offer, tax, cosine, _ = max(options, key=lambda o: (o[0].total, o[1]["id"] if o[1] else ""))
-    checks = constraints.checks(need, row, offer, partial, taxonomy)
+    checks = constraints.checks(need, row, offer, partial, taxonomy, fallback)
     candidate = Candidate(need.id, row["provider_id"], row.get("name") or row["provider_id"], row.get("kind") or "",
                           offer, score, tax, cosine, checks, row.get("existing_status"))
     candidate.explanation = ex.explain(candidate, best_statement, taxonomy)

@@ -14,7 +14,13 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from matching import explanation as ex
-from matching.scoring import OFFER_RELATED, SIMILAR_OFFER_COSINE, TRUSTED_EMBEDDING_LINK, best_taxonomy_match
+from matching.scoring import (
+    CLEAR_COSINE,
+    OFFER_RELATED,
+    SIMILAR_OFFER_COSINE,
+    TRUSTED_EMBEDDING_LINK,
+    best_taxonomy_match,
+)
 from matching.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
@@ -40,7 +46,8 @@ def trusted_links(need: NeedContext) -> bool:
                for link in need.capabilities)
 
 
-def offer_process(taxonomy: Taxonomy, need: NeedContext, offer: dict[str, Any]) -> tuple[str, str] | None:
+def offer_process(taxonomy: Taxonomy, need: NeedContext, offer: dict[str, Any],
+                  fallback: bool = False) -> tuple[str, str] | None:
     """How a capacity offer's process relates to the need: ``(relation, offer node)``, None if unrelated.
 
     A capacity match books an offer *for the needed process*: a die caster's spare CNC capacity does
@@ -50,7 +57,9 @@ def offer_process(taxonomy: Taxonomy, need: NeedContext, offer: dict[str, Any]) 
     (:func:`trusted_links`), the taxonomy cannot be trusted to say "unrelated", and an offer whose own
     text is close to the need (cosine ≥ :data:`SIMILAR_OFFER_COSINE`) counts too — relation SIMILAR,
     scored without a taxonomy part and explained as such; a need without any link cannot judge, and
-    every offer counts.
+    every offer counts. ``fallback`` (the engine found too few providers with a related offer: the links,
+    even alias hits, may be wrong — "注射成型" in a die-casting need is not injection moulding): an offer
+    whose text is clearly close (cosine ≥ :data:`CLEAR_COSINE`) counts as SIMILAR too.
     """
     links = offer.get("links") or []
     match = best_taxonomy_match(taxonomy, need.capabilities, [("OFFER", offer["id"], "", links, 1.0)])
@@ -58,13 +67,16 @@ def offer_process(taxonomy: Taxonomy, need: NeedContext, offer: dict[str, Any]) 
         return match.relation, match.provider_code
     if not need.capabilities:
         return ("UNLINKED", "")
-    if not trusted_links(need) and (offer.get("similarity") or 0.0) >= SIMILAR_OFFER_COSINE:
+    similarity = offer.get("similarity") or 0.0
+    if not trusted_links(need) and similarity >= SIMILAR_OFFER_COSINE:
+        return ("SIMILAR", "")
+    if fallback and similarity >= CLEAR_COSINE:
         return ("SIMILAR", "")
     return None
 
 
 def checks(need: NeedContext, row: dict[str, Any], offer: dict[str, Any] | None, partial: bool,
-           taxonomy: Taxonomy) -> list[Check]:
+           taxonomy: Taxonomy, fallback: bool = False) -> list[Check]:
     """Every hard constraint of a ``pair_features`` row (and the chosen offer), in a fixed order.
 
     ``partial`` (consortia): the offer may deliver a share only, so MOQ is not checked against the
@@ -73,7 +85,7 @@ def checks(need: NeedContext, row: dict[str, Any], offer: dict[str, Any] | None,
     provider_kind = row.get("kind") or ""
     result = [Check("kind", True, ex.kind_sentence(need.kind, provider_kind, offer["id"] if offer else None))]
     if offer is not None:
-        relation, code = offer_process(taxonomy, need, offer) or ("NONE", "")
+        relation, code = offer_process(taxonomy, need, offer, fallback) or ("NONE", "")
         result.append(Check("process", relation != "NONE",
                             ex.process_sentence(relation, taxonomy.path_text(code) if code else "",
                                                 offer.get("process_text") or "")))

@@ -41,6 +41,9 @@ TAXONOMY_K = 400
 MAX_CANDIDATES = 150  # constraint-passing providers scored per need
 OPPORTUNITY_K = 50  # needs fetched per statement/offer of the provider
 MAX_OPPORTUNITY_CANDIDATES = 300
+# A capacity need with fewer providers than this whose offer is for a related process gets the process gate's
+# fallback (matching.constraints.offer_process): retrieval never gates everything out.
+FALLBACK_BELOW = 3
 
 
 class MatchingError(Exception):
@@ -166,9 +169,17 @@ async def compute_candidates(db: Database, embedder: Embedder, need: NeedContext
     lexical = lexical_scores(rows)
     pairs = [{"need_id": need.id, "provider_id": pid} for pid in provider_ids]
     features = await constraints_repo.pair_features(db, pairs, as_of, partial=partial)
-    built = (build_candidate(need, row, taxonomy, lexical.get(row["provider_id"], 0.0) if text else None,
-                             partial=partial) for row in features)
-    candidates = [c for c in built if c is not None and c.relevant]
+
+    def build(fallback: bool) -> list[Candidate]:
+        built = (build_candidate(need, row, taxonomy, lexical.get(row["provider_id"], 0.0) if text else None,
+                                 partial=partial, fallback=fallback) for row in features)
+        return [c for c in built if c is not None and c.relevant]
+
+    candidates = build(False)
+    if need.kind == "CAPACITY" and len(candidates) < FALLBACK_BELOW:
+        # the taxonomy gate left (almost) nothing: the need's links may be wrong, so offers whose own text is
+        # clearly about the need count too (relation SIMILAR, no taxonomy credit; docs/MATCHING.md)
+        candidates = build(True)
     candidates.sort(key=lambda c: (-c.score.total, c.provider_id))
     return candidates
 
