@@ -192,7 +192,7 @@ def _relevance_parts(need: NeedContext, cosine: float | None, cosine_source: str
 
 
 def build_candidate(need: NeedContext, row: dict[str, Any], taxonomy: Taxonomy, lexical: float | None,
-                    partial: bool = False, fallback: bool = False) -> Candidate | None:
+                    partial: bool = False, fallback: float | None = None) -> Candidate | None:
     """Score one constraint-checked row; for a capacity need choose the provider's best offer among
     those for a related process (None when it has none)."""
     statements = row.get("statements") or []

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from matching import explanation as ex
 from matching.scoring import (
-    CLEAR_COSINE,
     OFFER_RELATED,
     SIMILAR_OFFER_COSINE,
     TRUSTED_EMBEDDING_LINK,
@@ -47,7 +46,7 @@ def trusted_links(need: NeedContext) -> bool:
 
 
 def offer_process(taxonomy: Taxonomy, need: NeedContext, offer: dict[str, Any],
-                  fallback: bool = False) -> tuple[str, str] | None:
+                  fallback: float | None = None) -> tuple[str, str] | None:
     """How a capacity offer's process relates to the need: ``(relation, offer node)``, None if unrelated.
 
     A capacity match books an offer *for the needed process*: a die caster's spare CNC capacity does
@@ -57,9 +56,10 @@ def offer_process(taxonomy: Taxonomy, need: NeedContext, offer: dict[str, Any],
     (:func:`trusted_links`), the taxonomy cannot be trusted to say "unrelated", and an offer whose own
     text is close to the need (cosine ≥ :data:`SIMILAR_OFFER_COSINE`) counts too — relation SIMILAR,
     scored without a taxonomy part and explained as such; a need without any link cannot judge, and
-    every offer counts. ``fallback`` (the engine found too few providers with a related offer: the links,
-    even alias hits, may be wrong — "注射成型" in a die-casting need is not injection moulding): an offer
-    whose text is clearly close (cosine ≥ :data:`CLEAR_COSINE`) counts as SIMILAR too.
+    every offer counts. ``fallback`` (a cosine; the engine found too few providers with a related offer, so
+    the links, even alias hits, may be wrong — "注射成型" in a die-casting need is not injection moulding):
+    an offer at least this close to the need counts as SIMILAR too (the engine passes the best offer
+    cosine among the candidates less :data:`FALLBACK_MARGIN`).
     """
     links = offer.get("links") or []
     match = best_taxonomy_match(taxonomy, need.capabilities, [("OFFER", offer["id"], "", links, 1.0)])
@@ -70,13 +70,13 @@ def offer_process(taxonomy: Taxonomy, need: NeedContext, offer: dict[str, Any],
     similarity = offer.get("similarity") or 0.0
     if not trusted_links(need) and similarity >= SIMILAR_OFFER_COSINE:
         return ("SIMILAR", "")
-    if fallback and similarity >= CLEAR_COSINE:
+    if fallback is not None and similarity >= fallback:
         return ("SIMILAR", "")
     return None
 
 
 def checks(need: NeedContext, row: dict[str, Any], offer: dict[str, Any] | None, partial: bool,
-           taxonomy: Taxonomy, fallback: bool = False) -> list[Check]:
+           taxonomy: Taxonomy, fallback: float | None = None) -> list[Check]:
     """Every hard constraint of a ``pair_features`` row (and the chosen offer), in a fixed order.
 
     ``partial`` (consortia): the offer may deliver a share only, so MOQ is not checked against the

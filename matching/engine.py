@@ -32,6 +32,7 @@ from matching.candidates import Candidate, NeedContext, build_candidate, match_i
 from matching.consortia import MEMBER_RELEVANCE_SHARE, Member, Proposal, propose
 from matching.embedding import Embedder
 from matching.retrieval import fuse, lexical_scores
+from matching.scoring import FALLBACK_MARGIN, SIMILAR_OFFER_COSINE
 from matching.taxonomy import load_taxonomy
 from matching.texts import need_text
 
@@ -170,16 +171,17 @@ async def compute_candidates(db: Database, embedder: Embedder, need: NeedContext
     pairs = [{"need_id": need.id, "provider_id": pid} for pid in provider_ids]
     features = await constraints_repo.pair_features(db, pairs, as_of, partial=partial)
 
-    def build(fallback: bool) -> list[Candidate]:
+    def build(fallback: float | None) -> list[Candidate]:
         built = (build_candidate(need, row, taxonomy, lexical.get(row["provider_id"], 0.0) if text else None,
                                  partial=partial, fallback=fallback) for row in features)
         return [c for c in built if c is not None and c.relevant]
 
-    candidates = build(False)
-    if need.kind == "CAPACITY" and len(candidates) < FALLBACK_BELOW:
+    candidates = build(None)
+    best_offer = max((o.get("similarity") or 0.0 for row in features for o in row.get("offers") or []), default=0.0)
+    if need.kind == "CAPACITY" and len(candidates) < FALLBACK_BELOW and best_offer > 0:
         # the taxonomy gate left (almost) nothing: the need's links may be wrong, so offers whose own text is
-        # clearly about the need count too (relation SIMILAR, no taxonomy credit; docs/MATCHING.md)
-        candidates = build(True)
+        # about as close to the need as the closest offer count too (relation SIMILAR, no taxonomy credit)
+        candidates = build(max(SIMILAR_OFFER_COSINE, best_offer - FALLBACK_MARGIN))
     candidates.sort(key=lambda c: (-c.score.total, c.provider_id))
     return candidates
 

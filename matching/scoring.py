@@ -108,6 +108,10 @@ TRUSTED_EMBEDDING_LINK = 0.75
 # need is for the same process as far as anyone can tell. Offer cosines run lower than statement cosines
 # (short process words); measured on the hard set's process-word needs (docs/MATCHING.md).
 SIMILAR_OFFER_COSINE = 0.86
+# The process gate's fallback (too few providers with a related offer) admits offers within this margin of the
+# need's closest offer: on needs whose alias hits were wrong (注射成型 → injection moulding in a die-casting
+# need) the right offers sat 0.897–0.918 and the unrelated CNC offer 0.886–0.892.
+FALLBACK_MARGIN = 0.02
 # For a capacity need, offers whose process is the needed one (or more specific), or that the taxonomy cannot
 # place: the provider's statements add context to them. An offer for a merely related process (parent,
 # sibling, same category) is scored as that process — statements about the exact process do not lift it,
