@@ -29,6 +29,7 @@ class SystemResult:
     broken: dict[str, int] = field(default_factory=dict)  # constraint → top-k slots breaking it
     unavailable: str | None = None  # why the system could not run (the service before its API exists)
     failures: dict[str, str] = field(default_factory=dict)  # need id → error (posting or matching failed)
+    refused: dict[str, str] = field(default_factory=dict)  # need id → why its input as typed was refused (retried)
     latencies: list[float] = field(default_factory=list)  # seconds per request (the service only)
     rankings: dict[str, list[str]] = field(default_factory=dict)  # need id → top-k provider ids
 
@@ -102,6 +103,9 @@ def render(systems: Sequence[SystemResult], needs: Sequence[EvalNeed], context: 
         empty = empty_lists(system, needs, fitting) if fitting is not None and not system.unavailable else []
         if empty:
             lines += ["", f"{system.name}: empty list although a fitting provider exists — {', '.join(empty[:12])}"]
+        if system.refused:
+            lines += ["", f"{system.name}: {len(system.refused)} needs refused as typed, posted again with the unit "
+                      "code — " + "; ".join(f"{nid}: {err}" for nid, err in sorted(system.refused.items())[:3])]
         if system.failures:
             lines += ["", f"{system.name}: {len(system.failures)} needs failed — " + "; ".join(
                 f"{nid}: {err}" for nid, err in sorted(system.failures.items())[:5])]

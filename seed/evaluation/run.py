@@ -155,7 +155,16 @@ def run_service(eval_set: EvalSet, server_factory: ServerFactory, progress: bool
                 try:
                     posted[need.id] = client.post_need(token, {**eval_set.api_input(need), "clientMutationId": need.id})
                 except ServiceError as exc:
-                    result.failures[need.id] = f"postNeed: {exc}"
+                    if eval_set.api_input(need) == need.api_input():
+                        result.failures[need.id] = f"postNeed: {exc}"
+                        continue
+                    # refused as typed (e.g. a unit word the API does not accept): a careful client retries with
+                    # the unit code; the refusal stays on the report
+                    result.refused[need.id] = str(exc)
+                    try:
+                        posted[need.id] = client.post_need(token, {**need.api_input(), "clientMutationId": need.id})
+                    except ServiceError as again:
+                        result.failures[need.id] = f"postNeed: {again}"
             for need in tqdm(eval_set.needs, desc="matches", unit="need", disable=not progress):
                 ranked: list[str] = []
                 if need.id in posted:
