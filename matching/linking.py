@@ -42,6 +42,10 @@ MAX_LINKS = 3
 # phrase stands for the node when it beats the node's own embedding, discounted by PROBLEM_OFFSET (a phrase is
 # short, so its cosine to a long need runs a little high; the node's names and description stay first).
 PROBLEM_OFFSET = 0.01
+# A phrase counts only from this cosine on: short phrases sit closer to anything than whole node texts do —
+# nonsense ("zzzz qqqq", "asdf 1234") reaches 0.83–0.85 against some phrase, while the problem needs of the
+# hard set and the paraphrases of tests/matching/test_weak_links.py reach their right phrase at 0.86–0.955.
+PROBLEM_MIN_COSINE = 0.86
 
 
 @dataclass(frozen=True)
@@ -122,11 +126,13 @@ class TaxonomyLinker:
 
     def node_scores(self, vector: np.ndarray) -> np.ndarray:
         """Cosine of ``vector`` with every node: its own embedding, or its best problem phrase (less
-        :data:`PROBLEM_OFFSET`) when that is closer."""
+        :data:`PROBLEM_OFFSET`, and only from :data:`PROBLEM_MIN_COSINE`) when that is closer."""
         scores = self.capability_matrix @ vector
         if self.problem_matrix is not None and self.problem_nodes is not None:
+            phrases = self.problem_matrix @ vector
+            phrases = np.where(phrases >= PROBLEM_MIN_COSINE, phrases - PROBLEM_OFFSET, -1.0).astype(np.float32)
             by_problem = np.full(scores.shape, -1.0, dtype=np.float32)
-            np.maximum.at(by_problem, self.problem_nodes, self.problem_matrix @ vector - PROBLEM_OFFSET)
+            np.maximum.at(by_problem, self.problem_nodes, phrases)
             scores = np.maximum(scores, by_problem)
         return scores
 

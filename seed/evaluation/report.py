@@ -105,7 +105,8 @@ def render(systems: Sequence[SystemResult], needs: Sequence[EvalNeed], context: 
             lines += ["", f"{system.name}: empty list although a fitting provider exists — {', '.join(empty[:12])}"]
         if system.refused:
             lines += ["", f"{system.name}: {len(system.refused)} needs refused as typed, posted again with the unit "
-                      "code — " + "; ".join(f"{nid}: {err}" for nid, err in sorted(system.refused.items())[:3])]
+                      "code and/or without the unresolved material/certifications — " + "; ".join(
+                          f"{nid}: {err}" for nid, err in sorted(system.refused.items())[:3])]
         if system.failures:
             lines += ["", f"{system.name}: {len(system.failures)} needs failed — " + "; ".join(
                 f"{nid}: {err}" for nid, err in sorted(system.failures.items())[:5])]
