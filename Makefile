@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:
 	@echo "make run    — start Neo4j, load the sample data, serve http://127.0.0.1:8000/graphql"
 	@echo "make test   — the whole test suite against a real Neo4j"
-	@echo "make eval   — matching quality on the development evaluation set, with baselines"
+	@echo "make eval   — matching quality on both development sets (seed/data/eval, seed/data/eval_hard), with baselines"
 	@echo "make lint   — ruff"
 
 $(STAMP): requirements.lock pyproject.toml
