@@ -31,6 +31,9 @@ def bad_check_digit(code: str) -> str:
 
 
 @dataclass
+REQUEST_TIMEOUT_S = 300
+
+
 class Result:
     data: dict[str, Any] | None
     errors: list[dict[str, Any]] = field(default_factory=list)
@@ -50,8 +53,10 @@ class Api:
     async def _session(self, token: str | None) -> Any:
         if token not in self._clients:
             headers = {"Authorization": f"Bearer {token}"} if token else {}
-            client = Client(transport=HTTPXAsyncTransport(url=f"{self.url}/graphql", headers=headers, timeout=60),
-                            execute_timeout=60)
+            # generous: a first request may build the taxonomy linker and encode on a busy 2-core machine
+            client = Client(transport=HTTPXAsyncTransport(url=f"{self.url}/graphql", headers=headers,
+                                                          timeout=REQUEST_TIMEOUT_S),
+                            execute_timeout=REQUEST_TIMEOUT_S)
             self._clients[token] = (client, await client.connect_async())
         return self._clients[token][1]
 
