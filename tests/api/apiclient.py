@@ -30,10 +30,10 @@ def bad_check_digit(code: str) -> str:
     return code[:17] + alphabet[(alphabet.index(code[17]) + 1) % len(alphabet)]
 
 
-@dataclass
 REQUEST_TIMEOUT_S = 300
 
 
+@dataclass
 class Result:
     data: dict[str, Any] | None
     errors: list[dict[str, Any]] = field(default_factory=list)
