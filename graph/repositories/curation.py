@@ -61,7 +61,7 @@ async def set_listing(tx: Tx, provider_id: str, expected: str | None, status: st
     row = await tx.one(
         "MATCH (p:Provider {id: $id}) "
         "SET p._lock = true REMOVE p._lock "  # take the write lock before reading the status
-        "WITH p WHERE p.listing_status IS NOT DISTINCT FROM $expected "
+        "WITH p WHERE coalesce(p.listing_status, '') = coalesce($expected, '') "
         "SET p.listing_status = $status, p.listing_changed_at = datetime(), p.updated_at = datetime() "
         "CREATE (p)-[:LISTING_HISTORY]->(:ListingEvent {at: datetime(), from_status: $expected, "
         "to_status: $status, decision: $decision, reason: $reason, actor: $actor}) "

@@ -38,7 +38,8 @@ def test_thresholds_in_the_same_region(other, verdict):
 
 
 def test_similar_name_in_another_region_is_another_organisation():
-    judgement = judge("成都精工机械有限公司", None, [Candidate("prv_1", "成都精工机械有限公司", None, same_region=False)])
+    elsewhere = Candidate("prv_1", "成都精工机械有限公司", None, same_region=False)
+    judgement = judge("成都精工机械有限公司", None, [elsewhere])
     assert judgement.verdict is Verdict.NEW
 
 
