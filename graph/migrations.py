@@ -111,6 +111,8 @@ def _curation(_dimension: int) -> list[str]:
         "CREATE INDEX audit_event_target IF NOT EXISTS FOR (e:AuditEvent) ON (e.target)",
         "CREATE CONSTRAINT edition_number IF NOT EXISTS FOR (e:Edition) REQUIRE e.number IS UNIQUE",
         "CREATE CONSTRAINT sequence_name IF NOT EXISTS FOR (s:Sequence) REQUIRE s.name IS UNIQUE",
+        "CREATE CONSTRAINT unverified_term_key IF NOT EXISTS FOR (t:UnverifiedTerm) REQUIRE t.key IS UNIQUE",
+        "CREATE INDEX unverified_term_status IF NOT EXISTS FOR (t:UnverifiedTerm) ON (t.status)",
         # data written before listing existed was public: it stays so (a no-op once every provider has a status)
         "MATCH (p:Provider) WHERE p.listing_status IS NULL "
         "CALL (p) { SET p.listing_status = 'LISTED' } IN TRANSACTIONS OF 10000 ROWS",

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from graph.db import Tx
-from graph.repositories import audit, editions
+from graph.repositories import audit, editions, unverified_terms
 from graph.repositories import curation as curation_repo
 from graph.repositories.search import lucene_query
 from graph.viewer import Viewer
+from matching.aliases import normalise
 from matching.curation.duplicates import Candidate, Judgement, Verdict, judge
 from matching.curation.files import entry_from_snapshot
 from matching.curation.policy import (
@@ -156,3 +157,45 @@ async def publish_edition(tx: Tx, actor: str, title: str, category: str | None,
                        {"number": edition["number"], "title": text, "category": category, "region": region,
                         "provider_count": edition["provider_count"]})
     return edition
+
+
+# ------------------------------------------------------------------------------- unverified terms
+
+
+def term_key(kind: str, text: str) -> str:
+    """The key an unverified term is stored under (see graph.repositories.unverified_terms)."""
+    return f"{kind}:{normalise(text)}"
+
+
+async def map_term(tx: Tx, actor: str, key: str, code: str) -> dict[str, Any]:
+    """Staff map an unverified term to an existing node: its text becomes an alias of the node and every
+    organisation, need or offer that typed it is re-linked to the node, in this one transaction."""
+    term = await unverified_terms.term(tx, key)
+    if term is None:
+        raise Refused(UserError(ErrorCode.NOT_FOUND, "term", f"no unverified term {key}"))
+    if term["status"] != "OPEN":
+        raise Refused(UserError(ErrorCode.INVALID_STATE, "term", f"{term['text']!r} is already mapped"))
+    if not await unverified_terms.node_exists(tx, term["kind"], code):
+        raise Refused(UserError(ErrorCode.UNKNOWN_CODE, "code", f"{code!r} is not a {term['kind'].lower()} code"))
+    relinked = await unverified_terms.map_term(tx, key, term["kind"], code, actor)
+    await audit.record(tx, actor, "term.map", f"term/{key}", {"status": "OPEN", "mentions": term["mentions"]},
+                       {"status": "MAPPED", "code": code, "relinked": relinked})
+    return {"key": key, "code": code, "relinked": relinked}
+
+
+async def create_term_node(tx: Tx, actor: str, key: str, code: str, name: str | None) -> dict[str, Any]:
+    """Staff judge an unverified term real and new: a node is created (``code``, ``name`` or the term's
+    text) and the term mapped to it."""
+    term = await unverified_terms.term(tx, key)
+    if term is None:
+        raise Refused(UserError(ErrorCode.NOT_FOUND, "term", f"no unverified term {key}"))
+    code = code.strip()
+    if not code or len(code) > 64:
+        raise Refused(UserError(ErrorCode.INVALID, "code", "a code has 1 to 64 characters"))
+    if await unverified_terms.node_exists(tx, term["kind"], code):
+        raise Refused(UserError(ErrorCode.DUPLICATE, "code", f"{code!r} exists: map the term to it instead"))
+    label_name = _reason(name, required=False, field="name") or term["text"]
+    await unverified_terms.create_node(tx, term["kind"], code, label_name)
+    await audit.record(tx, actor, "term.create_node", f"{term['kind'].lower()}/{code}", None,
+                       {"code": code, "name": label_name, "from_term": key})
+    return await map_term(tx, actor, key, code)

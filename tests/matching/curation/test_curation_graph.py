@@ -178,3 +178,45 @@ async def test_edition_files_read_back_as_the_same_providers(pool: Database, fmt
         assert [c["text"] for c in data.get("capabilities", [])] == entry["capabilities"]
         assert [c["certification"] for c in data.get("certifications", [])] == \
             [c.split("|")[0] for c in entry["certifications"]]
+
+
+async def test_mapping_an_unverified_term_relinks_every_mention(pool: Database):
+    from graph.repositories import unverified_terms
+    from matching.aliases import normalise
+
+    text = "ZX质量体系认证（测试）"
+    key = commands.term_key("CERTIFICATION", text)
+    async def mention(tx: Tx) -> None:
+        await tx.rows("MATCH (e:Enterprise {id: 'ent_x'}) DETACH DELETE e")
+        await tx.rows("CREATE (:Enterprise {id: 'ent_x'})-[:POSTED]->(:Need {id: 'need_x', status: 'OPEN'})")
+        await unverified_terms.mention(tx, "Provider", "prv_a", "CERTIFICATION", text, normalise(text),
+                                       "certifications.0", {"status": "ACTIVE", "valid_until": None})
+        await unverified_terms.mention(tx, "Need", "need_x", "CERTIFICATION", text, normalise(text),
+                                       "required_certifications.0")
+    await run(pool, mention)
+    [queued] = await unverified_terms.queue(pool, "CERTIFICATION", "OPEN", 10)
+    assert (queued["key"], queued["mentions"]) == (key, 2)
+    assert sorted((b["label"], b["n"]) for b in queued["by_label"]) == [("Need", 1), ("Provider", 1)]
+
+    with pytest.raises(Refused) as refused:
+        await run(pool, lambda tx: commands.map_term(tx, STAFF, key, "CERT.NOPE"))
+    assert refused.value.error.code.value == "UNKNOWN_CODE"
+    try:
+        result = await run(pool, lambda tx: commands.map_term(tx, STAFF, key, "CERT.ISO9001"))
+        assert result["relinked"] == 2
+        linked = await pool.read(
+            "RETURN EXISTS { (:Provider {id: 'prv_a'})-[:HOLDS {status: 'ACTIVE'}]->(:Certification "
+            "{code: 'CERT.ISO9001'}) } AS held, EXISTS { (:Need {id: 'need_x'})-[:REQUIRES_CERT]->(:Certification "
+            "{code: 'CERT.ISO9001'}) } AS required, COUNT { ()-[:MENTIONS]->(:UnverifiedTerm {key: $key}) } AS left",
+            key=key)
+        assert linked == [{"held": True, "required": True, "left": 0}]
+        assert await unverified_terms.queue(pool, "CERTIFICATION", "OPEN", 10) == []
+        [event] = await audit.page(pool, 10, action="term.map")
+        assert event["after"] == {"status": "MAPPED", "code": "CERT.ISO9001", "relinked": 2}
+        with pytest.raises(Refused) as refused:
+            await run(pool, lambda tx: commands.map_term(tx, STAFF, key, "CERT.ISO9001"))
+        assert refused.value.error.code.value == "INVALID_STATE"
+    finally:  # the alias is reference data, which outlives clean_db
+        await pool.write("MATCH (c:Certification {code: 'CERT.ISO9001'}) "
+                         "SET c.aliases = [a IN c.aliases WHERE a <> $text]", text=text)
+        await pool.write("MATCH (n:Need {id: 'need_x'}) DETACH DELETE n")
