@@ -40,6 +40,9 @@ from graph.repositories import (
 )
 from graph.repositories import matching as matching_repo
 from graph.viewer import Viewer
+from matching.curation import commands as curation
+from matching.curation.duplicates import Verdict
+from matching.curation.policy import auto_list, check_tags, provider_tags
 from matching.embedding import Embedder
 from matching.freshness import today  # one "today" for validation and feasibility (GONGXU_TODAY pins it)
 from matching.linking import Link, TaxonomyLinker
@@ -276,6 +279,7 @@ class Intake:
             if data.get("kind") not in PROVIDER_KINDS:
                 outcome.errors.append(UserError(ErrorCode.INVALID, "kind",
                                                 f"kind must be one of {', '.join(PROVIDER_KINDS)}"))
+            outcome.errors += check_tags(data.get("tags"))
             statements = data.get("capabilities") or []
             for index, statement in enumerate(statements):
                 outcome.errors += check_statement(statement, f"capabilities.{index}.")
@@ -292,18 +296,23 @@ class Intake:
             statement_rows = await self._statement_rows(statements, PROVIDER_KINDS[data["kind"]], outcome)
             issued = tokens.issue()
             row = {**{key: _blank_to_none(data.get(key)) for key in providers.PROFILE_PROPS},
-                   "id": provider_id, "kind": data["kind"], "credit_code": data["credit_code"].strip()}
+                   "id": provider_id, "kind": data["kind"], "credit_code": data["credit_code"].strip(),
+                   "tags": provider_tags(data["kind"], data.get("tags"))}
             links = _provider_links(data, codes)
 
             async def work(tx: Tx) -> None:
-                if await providers.id_by_credit_code(tx, row["credit_code"]):
-                    raise Refused(UserError(ErrorCode.DUPLICATE, "credit_code",
-                                            f"a provider with credit code {row['credit_code']} is registered"))
+                # the pool's admission rules: same credit code or a near-identical name in the same
+                # region is refused; a similar one is created APPLIED for staff (matching.curation)
+                region = (links.get("region_codes") or [None])[0]
+                judgement = await curation.judge_registration(tx, row["name"], row["credit_code"], region)
+                if judgement.verdict is Verdict.DUPLICATE:
+                    raise Refused(curation.duplicate_error(judgement))
                 await providers.create(tx, row)
                 await _write_provider_links(tx, provider_id, links)
                 for statement in statement_rows:
                     await capability_statements.create(tx, provider_id, statement)
                 await tokens.create(tx, issued.id, issued.hash, "PROVIDER", provider_id)
+                await curation.admit(tx, provider_id, judgement, auto_list())
 
             outcome.id, outcome.token = provider_id, issued.secret
             return work
@@ -317,6 +326,7 @@ class Intake:
         async def command(outcome: Outcome) -> Callable[[Tx], Awaitable[None]] | None:
             outcome.errors += check_organisation(changes, partial=True)
             outcome.errors += _check_held(changes.get("certifications"))
+            outcome.errors += check_tags(changes.get("tags"))
             if outcome.errors:
                 return None
             codes = await self._resolve(_org_terms(changes), outcome)
@@ -330,6 +340,9 @@ class Intake:
                 await _require(await providers.access(tx, provider_id, viewer), "provider", provider_id)
                 await providers.update(tx, provider_id, props)
                 await _write_provider_links(tx, provider_id, links)
+                if changes.get("tags") is not None:
+                    kind = await providers.kind_of(tx, provider_id)
+                    await providers.set_tags(tx, provider_id, provider_tags(kind or "", changes["tags"]))
 
             outcome.id = provider_id
             return work

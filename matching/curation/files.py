@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from matching.curation.policy import PROVIDER_KINDS, PROVIDER_TAGS
+from matching.curation.policy import PROVIDER_KINDS, check_tags
 from matching.validation import (
     MAX_LIST,
     ErrorCode,
@@ -284,10 +284,7 @@ def _input_errors(data: dict[str, Any]) -> list[UserError]:
     errors = check_organisation(data)
     if data.get("kind") not in PROVIDER_KINDS:
         errors.append(UserError(ErrorCode.INVALID, "kind", f"kind must be one of {', '.join(PROVIDER_KINDS)}"))
-    for index, tag in enumerate(data.get("tags") or []):
-        if tag not in PROVIDER_TAGS:
-            errors.append(UserError(ErrorCode.INVALID, f"tags.{index}",
-                                    f"{tag!r} is not a provider kind; one of {', '.join(PROVIDER_TAGS)}"))
+    errors += check_tags(data.get("tags"))
     statements = data.get("capabilities") or []
     if len(statements) > MAX_LIST:
         errors.append(UserError(ErrorCode.TOO_LONG, "capabilities", f"at most {MAX_LIST} capability statements"))

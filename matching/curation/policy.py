@@ -21,6 +21,8 @@ from __future__ import annotations
 import os
 from enum import Enum
 
+from matching.validation import ErrorCode, UserError
+
 
 class ListingStatus(Enum):
     APPLIED = "APPLIED"  # registered, waiting for staff review
@@ -117,3 +119,10 @@ def provider_tags(kind: str, declared: list[str] | None) -> list[str]:
     """The stored tag set: the primary kind first, then the declared tags in PROVIDER_TAGS order."""
     wanted = set(declared or []) | {kind}
     return [kind] + [tag for tag in PROVIDER_TAGS if tag in wanted and tag != kind]
+
+
+def check_tags(tags: list[str] | None) -> list[UserError]:
+    """Each tag one of PROVIDER_TAGS (the API's enum already guarantees it; files and the CLI do not)."""
+    return [UserError(ErrorCode.INVALID, f"tags.{index}", f"{tag!r} is not a provider kind; one of "
+                                                          f"{', '.join(PROVIDER_TAGS)}")
+            for index, tag in enumerate(tags or []) if tag not in PROVIDER_TAGS]

@@ -1,0 +1,172 @@
+"""GraphQL types of the curation domain: enums, staff views, payloads. Thin wrappers of repository rows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api.types import Certification, Provider, UserError
+from matching.curation import policy
+
+ListingStatus = strawberry.enum(policy.ListingStatus, name="ListingStatus",
+                                description="A provider's place in the resource pool (资源池). Only LISTED "
+                                            "providers are public, searchable and matchable.")
+ListingDecision = strawberry.enum(policy.Decision, name="ListingDecision",
+                                  description="What staff decide: LIST (admit or re-admit), REJECT, SUSPEND.")
+Verification = strawberry.enum(policy.Verification, name="Verification",
+                               description="A held certificate as staff judged it; every certificate starts "
+                                           "DECLARED.")
+
+
+@strawberry.enum(description="The kind of an unverified term.")
+class TermKind(Enum):
+    CERTIFICATION = "CERTIFICATION"
+    INDUSTRY = "INDUSTRY"
+    MATERIAL = "MATERIAL"
+
+
+@strawberry.type(description="One change of a provider's listing status: who decided, when and why.")
+class ListingEvent:
+    at: datetime
+    from_status: ListingStatus | None
+    to_status: ListingStatus
+    decision: str = strawberry.field(description="LIST, REJECT, SUSPEND, or APPLY for the registration itself.")
+    reason: str | None
+    actor: str = strawberry.field(description="`STAFF:<organisation>`, `system` (auto-listing) or `registration`.")
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> ListingEvent:
+        return cls(at=row["at"], from_status=ListingStatus(row["from_status"]) if row["from_status"] else None,
+                   to_status=ListingStatus(row["to_status"]), decision=row["decision"], reason=row["reason"],
+                   actor=row["actor"])
+
+
+@strawberry.type(description="An existing provider a registration may duplicate, with the name similarity.")
+class DuplicateCandidate:
+    provider: Provider | None
+    similarity: float
+
+
+@strawberry.type(description="A provider waiting for a staff decision.")
+class ReviewItem:
+    provider: Provider | None
+    listing_status: ListingStatus
+    registered_at: datetime | None
+    candidates: list[DuplicateCandidate] = strawberry.field(
+        description="Providers in the same region with a similar name (0.5–0.8): check before listing.")
+
+
+@strawberry.type(description="A staff action as the audit log keeps it.")
+class AuditEvent:
+    id: str
+    actor: str
+    action: str = strawberry.field(description="provider.review, certification.verify, term.map, "
+                                               "term.create_node, edition.publish, provider.import.")
+    target: str
+    at: datetime
+    before: JSON | None
+    after: JSON | None
+
+
+@strawberry.type
+class AuditLogPage:
+    events: list[AuditEvent]
+    next_cursor: str | None = strawberry.field(description="Pass as `after` for older events; null at the end.")
+
+
+@strawberry.type(description="How many of one kind of object typed a term.")
+class TermMentions:
+    label: str
+    count: int
+
+
+@strawberry.type(description="A certification, industry or material someone typed that names nothing known yet.")
+class UnverifiedTerm:
+    key: str = strawberry.field(description="Pass to mapTerm / createTermNode.")
+    kind: TermKind
+    text: str
+    mentions: int
+    by_label: list[TermMentions]
+    first_seen: datetime | None
+
+
+@strawberry.type(description="A held certificate that runs out soon (or an ACTIVE one already past its date).")
+class ExpiringCertification:
+    provider: Provider | None
+    certification: Certification | None
+    valid_until: date
+    days_left: int
+    verification: Verification
+
+
+@strawberry.type(description="A published 名录 edition: numbered, dated, never changed afterwards.")
+class Edition:
+    number: int
+    title: str
+    published_at: datetime
+    published_by: str
+    category: str | None = strawberry.field(description="The capability category it covers (null: all).")
+    region: str | None = strawberry.field(description="The region it covers, sub-regions included (null: all).")
+    provider_count: int
+
+    @strawberry.field(description="GET with a STAFF token (Authorization: Bearer …).")
+    def csv_url(self) -> str:
+        return f"/editions/{self.number}.csv"
+
+    @strawberry.field(description="GET with a STAFF token (Authorization: Bearer …).")
+    def xlsx_url(self) -> str:
+        return f"/editions/{self.number}.xlsx"
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Edition:
+        return cls(number=row["number"], title=row["title"], published_at=row["published_at"],
+                   published_by=row["published_by"], category=row["category"], region=row["region"],
+                   provider_count=row["provider_count"])
+
+
+@strawberry.type
+class ReviewProviderPayload:
+    errors: list[UserError]
+    provider: Provider | None
+    listing_status: ListingStatus | None
+
+
+@strawberry.type
+class VerifyCertificationPayload:
+    errors: list[UserError]
+    provider: Provider | None
+    verification: Verification | None
+
+
+@strawberry.type
+class MapTermPayload:
+    errors: list[UserError]
+    code: str | None
+    relinked: int = strawberry.field(description="Mentions re-linked to the node.")
+
+
+@strawberry.type
+class PublishEditionPayload:
+    errors: list[UserError]
+    edition: Edition | None
+
+
+@strawberry.type(description="A problem with one row of an import file (row 1 is the header).")
+class ImportRowError:
+    row: int
+    column: str | None
+    code: str
+    message: str
+
+
+@strawberry.type
+class ImportProvidersPayload:
+    errors: list[UserError] = strawberry.field(description="Problems with the file as a whole.")
+    row_errors: list[ImportRowError] = strawberry.field(description="Any row error: nothing was written.")
+    created: list[Provider]
+    applied: int = strawberry.field(description="Rows created APPLIED (waiting for review).")
+    listed: int = strawberry.field(description="Rows created LISTED (auto-listing).")

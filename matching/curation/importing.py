@@ -1,0 +1,122 @@
+"""Bulk import of a provider list (CSV/XLSX) through the same checks as ``registerProvider``.
+
+Steps: read and check every row (:func:`matching.curation.files.parse_provider_file`); resolve its
+terms and link and embed its capability statements exactly as a registration does (the intake's
+own helpers); then one write transaction judges every row for duplicates — against the pool and
+against the earlier rows of the file — and creates them all. Any error anywhere and nothing is
+written: the report lists each error with its row (1 = the header) and column. ``dry_run`` runs the
+same transaction and rolls it back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.db import Tx
+from graph.repositories import audit, capability_statements, providers
+from graph.repositories.matching import bump_data_version
+from matching import intake as intake_module
+from matching.curation import commands
+from matching.curation.duplicates import Candidate, Verdict
+from matching.curation.files import MAX_FILE_BYTES, RowError, parse_provider_file
+from matching.curation.policy import auto_list, provider_tags
+from matching.intake import Intake, Outcome, new_id
+from matching.validation import ErrorCode
+
+MAX_BASE64 = (MAX_FILE_BYTES * 4) // 3 + 4
+
+
+@dataclass
+class ImportReport:
+    file_errors: list[str] = field(default_factory=list)
+    row_errors: list[RowError] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)  # provider ids, in file order
+    applied: int = 0
+    listed: int = 0
+
+
+class _RollBack(Exception):
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} row errors")
+        self.errors = errors
+
+
+def _column(field_path: str | None) -> str | None:
+    return field_path.split(".")[0] if field_path else None
+
+
+async def import_providers(intake: Intake, actor: str, content: bytes, filename: str | None,
+                           dry_run: bool = False) -> ImportReport:
+    report = ImportReport()
+    parsed = parse_provider_file(content, filename)
+    report.file_errors, report.row_errors = parsed.file_errors, parsed.row_errors
+    if not parsed.ok:
+        return report
+    prepared: list[dict[str, Any]] = []
+    for number, data in parsed.rows:
+        outcome = Outcome()
+        codes = await intake._resolve(intake_module._org_terms(data), outcome)
+        if outcome.errors:
+            report.row_errors += [RowError(number, _column(e.field), e.code, e.message) for e in outcome.errors]
+            continue
+        statements = await intake._statement_rows(data.get("capabilities") or [],
+                                                  intake_module.PROVIDER_KINDS[data["kind"]], outcome)
+        links = intake_module._provider_links(data, codes)
+        row = {**{key: intake_module._blank_to_none(data.get(key)) for key in providers.PROFILE_PROPS},
+               "id": new_id("prv"), "kind": data["kind"], "credit_code": data["credit_code"].strip(),
+               "tags": provider_tags(data["kind"], data.get("tags"))}
+        prepared.append({"number": number, "row": row, "links": links, "statements": statements,
+                         "region": (links.get("region_codes") or [None])[0]})
+    if report.row_errors:
+        return report
+    listing = auto_list()
+
+    outcome: dict[str, ImportReport] = {}
+
+    async def work(tx: Tx) -> None:
+        done = ImportReport()
+        errors: list[RowError] = []
+        earlier: list[tuple[Candidate, str | None]] = []
+        for item in prepared:
+            row = item["row"]
+            extra = tuple(Candidate(c.id, c.name, c.credit_code, same_region=region == item["region"])
+                          for c, region in earlier)
+            judgement = await commands.judge_registration(tx, row["name"], row["credit_code"], item["region"], extra)
+            # a later row is compared with this one too (as the provider it is about to become)
+            earlier.append((Candidate(row["id"], f"{row['name']} (row {item['number']})", row["credit_code"],
+                                      False), item["region"]))
+            if judgement.verdict is Verdict.DUPLICATE:
+                error = commands.duplicate_error(judgement)
+                errors.append(RowError(item["number"], _column(error.field), ErrorCode.DUPLICATE, error.message))
+                continue
+            if errors:
+                continue  # nothing will be written; keep judging to report every duplicate
+            await providers.create(tx, row)
+            await intake_module._write_provider_links(tx, row["id"], item["links"])
+            for statement in item["statements"]:
+                await capability_statements.create(tx, row["id"], statement)
+            status = await commands.admit(tx, row["id"], judgement, listing)
+            done.created.append(row["id"])
+            done.listed += status == "LISTED"
+            done.applied += status == "APPLIED"
+        if errors:
+            raise _RollBack(errors)
+        await audit.record(tx, actor, "provider.import", f"import/{filename or 'file'}"[:300], None,
+                           {"created": len(done.created), "listed": done.listed, "applied": done.applied,
+                            "provider_ids": done.created[:100]})
+        await bump_data_version(tx)
+        outcome["done"] = done
+        if dry_run:
+            raise _RollBack([])
+
+    try:
+        await intake.db.write_tx(work)
+    except _RollBack as rollback:
+        report.row_errors = rollback.errors
+        if rollback.errors:
+            return report
+    done = outcome["done"]
+    report.applied, report.listed = done.applied, done.listed
+    report.created = [] if dry_run else done.created
+    return report
