@@ -1,4 +1,5 @@
-"""The HTTP service: GraphQL at /graphql (GraphiQL in development), /healthz and /readyz."""
+"""The HTTP service: GraphQL at /graphql (GraphiQL in development), /healthz and /readyz, and the
+名录 edition downloads /editions/{number}.csv|.xlsx (STAFF token)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -19,6 +20,7 @@ from strawberry.types import ExecutionResult
 from api.auth import InvalidToken, viewer_for
 from api.config import ApiSettings
 from api.context import Context
+from api.curation.downloads import edition_file
 from api.extensions import safe_errors
 from api.schema import build_schema
 from api.services import Services
@@ -97,12 +99,16 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
         return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
                             status_code=200 if ready else 503)
 
+    async def edition_download(request: Request) -> Response:
+        return await edition_file(request, state)
+
     graphql_app = GongxuGraphQL(state, settings)
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/graphql", Authenticated(graphql_app, state), methods=["GET", "POST"]),
+            Route("/editions/{number}.{format}", edition_download, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

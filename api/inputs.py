@@ -102,7 +102,9 @@ class RegisterEnterpriseInput:
 
 @strawberry.input
 class RegisterProviderInput:
-    kind: ProviderKind
+    kind: ProviderKind = strawberry.field(description="SERVICE_PROVIDER or MANUFACTURER; other types go in `tags`.")
+    tags: list[ProviderKind] | None = strawberry.field(
+        default=UNSET, description="Further types: PLATFORM_OPERATOR 平台运营商, PRODUCT_SUPPLIER 产品供应商 …")
     name: str
     credit_code: str = strawberry.field(description="统一社会信用代码 (18 characters, check digit verified).")
     description: str | None = UNSET
@@ -132,6 +134,8 @@ class UpdateProviderInput:
     contact_name: str | None = UNSET
     contact_phone: str | None = UNSET
     contact_email: str | None = UNSET
+    tags: list[ProviderKind] | None = strawberry.field(default=UNSET, description="Replaces the tags (the primary "
+                                                                                  "kind always stays one).")
     client_mutation_id: str | None = _cmid()
 
 

@@ -17,6 +17,7 @@ from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTo
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.curation.schema import CurationMutation, CurationQuery
 from api.errors import deliberate
 from api.extensions import COMPLEXITY_BUDGET, ComplexityLimiter, CypherRoundTrips, MaskUnexpectedErrors
 from api.matching import Match, MatchingMutation, MatchingQuery
@@ -32,13 +33,14 @@ SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 
 @strawberry.type(name="Query")
-class RootQuery(Query, MatchingQuery):
-    """The directory and reference queries plus the matching engine's (api/matching)."""
+class RootQuery(Query, MatchingQuery, CurationQuery):
+    """The directory and reference queries plus the matching engine's (api/matching) and staff curation's
+    (api/curation)."""
 
 
 @strawberry.type(name="Mutation")
-class RootMutation(Mutation, MatchingMutation):
-    """The intake mutations plus match decisions (api/matching)."""
+class RootMutation(Mutation, MatchingMutation, CurationMutation):
+    """The intake mutations plus match decisions (api/matching) and staff curation (api/curation)."""
 
 
 class GongxuSchema(strawberry.Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.curation.types import ListingDecision, Verification
+from api.curation.enums import ListingDecision, Verification
 
 
 @strawberry.input(description="A staff decision on a provider's listing. REJECT and SUSPEND need a reason.")

@@ -100,10 +100,13 @@ async def by_ids(db: Database, ids: list[str]) -> list[dict[str, Any]]:
 
 
 async def certifications(db: Database, provider_ids: list[str]) -> list[dict[str, Any]]:
-    """Held certifications: rows ``{provider_id, code, status, valid_until, node}`` (node: the certification)."""
+    """Held certifications: rows ``{provider_id, code, status, valid_until, verification, evidence, verified_by,
+    verified_at, node}`` (node: the certification)."""
     rows = await db.read(
         "MATCH (p:Provider)-[h:HOLDS]->(c:Certification) WHERE p.id IN $ids "
         "RETURN p.id AS provider_id, c.code AS code, h.status AS status, h.valid_until AS valid_until, "
+        "coalesce(h.verification, 'DECLARED') AS verification, h.verification_evidence AS evidence, "
+        "h.verified_by AS verified_by, h.verified_at AS verified_at, "
         f"{lookups.node_map('Certification', 'c')} AS node ORDER BY c.code",
         ids=list(provider_ids))
     return native_rows(rows)
