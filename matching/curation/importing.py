@@ -51,15 +51,20 @@ async def import_providers(intake: Intake, actor: str, content: bytes, filename:
     report = ImportReport()
     parsed = parse_provider_file(content, filename)
     report.file_errors, report.row_errors = parsed.file_errors, parsed.row_errors
-    if not parsed.ok:
+    if parsed.file_errors:
         return report
+    refused_rows = {error.row for error in parsed.row_errors}
     prepared: list[dict[str, Any]] = []
     for number, data in parsed.rows:
+        if number in refused_rows:
+            continue  # its shape is wrong already; the other rows are still checked so one report says all
         outcome = Outcome()
         codes = await intake._resolve(intake_module._org_terms(data), outcome)
         if outcome.errors:
             report.row_errors += [RowError(number, _column(e.field), e.code, e.message) for e in outcome.errors]
             continue
+        if report.row_errors:
+            continue  # nothing will be written: no need to embed
         statements = await intake._statement_rows(data.get("capabilities") or [],
                                                   intake_module.PROVIDER_KINDS[data["kind"]], outcome)
         links = intake_module._provider_links(data, codes)
@@ -69,6 +74,7 @@ async def import_providers(intake: Intake, actor: str, content: bytes, filename:
         prepared.append({"number": number, "row": row, "links": links, "statements": statements,
                          "region": (links.get("region_codes") or [None])[0]})
     if report.row_errors:
+        report.row_errors.sort(key=lambda e: (e.row, e.column or ""))
         return report
     listing = auto_list()
 

@@ -96,7 +96,7 @@ async def test_listing_transitions_roles_and_visibility(api, db, staff_token, re
 
 
 async def test_reject_from_applied_and_unknown_provider(api, db, staff_token, review_required):
-    provider_id, _token, provider = await api.register_provider()
+    provider_id, _token, _provider = await api.register_provider()
     result = await api.ok(REVIEW, {"input": {"providerId": provider_id, "decision": "REJECT",
                                              "reason": "营业执照信息不符"}}, token=staff_token)
     assert result["reviewProvider"]["listingStatus"] == "REJECTED"
@@ -130,7 +130,7 @@ async def test_duplicates_at_registration(api, db, staff_token, monkeypatch):
     await api.register_provider(name="蓉城精锻机械股份有限公司", region="重庆")
 
     # the review band: created, but APPLIED with the candidate shown to staff
-    similar_id, _t, similar = await api.register_provider(name="蓉城精工模具有限公司")
+    similar_id, _t, _similar = await api.register_provider(name="蓉城精工模具有限公司")
     queue = (await api.ok("""{ reviewQueue { provider { id name } candidates { provider { id } similarity } } }""",
                           token=staff_token))["reviewQueue"]
     [item] = [i for i in queue if i["provider"]["id"] == similar_id]
