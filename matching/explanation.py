@@ -80,6 +80,8 @@ def certification_checks(required: list[dict[str, Any]], held: list[dict[str, An
             continue
         until = iso(holding.get("valid_until"))
         detail = f"{label}: held, {holding['status']}" + (f" until {until}" if until else " (no expiry date)")
+        verification = holding.get("verification") or "DECLARED"
+        detail += ", verified by staff" if verification == "VERIFIED" else ", declared only (not verified by staff)"
         if until and deadline is not None and until < (iso(deadline) or ""):
             detail += f" — expires before the deadline {iso(deadline)}"
         checks.append(Check("certification", holding["status"] == "ACTIVE", detail))

@@ -11,7 +11,7 @@ import base64
 import binascii
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import strawberry
 
@@ -56,7 +56,7 @@ from matching.curation.commands import Refused
 from matching.curation.policy import EXPIRY_WINDOW_DAYS, Decision
 from matching.curation.policy import Verification as VerificationValue
 from matching.freshness import today
-from matching.validation import ErrorCode
+from matching.validation import MAX_TERM, ErrorCode
 from matching.validation import UserError as Problem
 
 T = TypeVar("T")
@@ -114,16 +114,20 @@ async def _provider(info: strawberry.Info, provider_id: str | None) -> Provider 
     return provider_from_row(await info.context.loaders.provider.load(provider_id))
 
 
-async def _code(info: strawberry.Info, label: str, text: str | None, field: str) -> str | None:
-    """A code, name or alias of ``label`` → its code; unknown is a refusal (staff scope editions exactly)."""
+async def _resolved(info: strawberry.Info, label: str, text: str | None,
+                    field: str) -> tuple[str | None, list[UserError]]:
+    """A code, name or alias of ``label`` → its code; unknown is an error. Staff only: the gate comes first."""
+    denied = _gate(info.context.viewer)
+    if denied:
+        return None, _errors([denied])
     if text is None or not text.strip():
-        return None
-    if len(text) > 100:
-        raise Refused(Problem(ErrorCode.TOO_LONG, field, f"{field} has at most 100 characters"))
+        return None, []
+    if len(text) > MAX_TERM:
+        return None, _errors([Problem(ErrorCode.TOO_LONG, field, f"{field} has at most {MAX_TERM} characters")])
     code = await (await info.context.intake()).resolve_term(label, text)
     if code is None:
-        raise Refused(Problem(ErrorCode.UNRESOLVED, field, f"{text!r} names no known {label.lower()}"))
-    return code
+        return None, _errors([Problem(ErrorCode.UNRESOLVED, field, f"{text!r} names no known {label.lower()}")])
+    return code, []
 
 
 @strawberry.type
@@ -145,16 +149,12 @@ class CurationMutation:
                                    input: VerifyCertificationInput) -> VerifyCertificationPayload:
         key = _provider_key(str(input.provider_id))
         verdict = VerificationValue(input.verification.value)
-
-        async def step(tx: Tx, actor: str) -> dict[str, Any]:
-            code = await _code(info, "Certification", input.certification, "certification")
-            return await commands.verify_certification(tx, actor, key, code or "", verdict, input.evidence)
-
-        if _gate(info.context.viewer) is None and len(input.certification) > 100:
-            return VerifyCertificationPayload(errors=_errors([Problem(ErrorCode.TOO_LONG, "certification",
-                                                                      "at most 100 characters")]),
-                                              provider=None, verification=None)
-        result, errors = await _staff_step(info, step, stale_matches=True)
+        code, errors = await _resolved(info, "Certification", input.certification, "certification")
+        if errors:
+            return VerifyCertificationPayload(errors=errors, provider=None, verification=None)
+        result, errors = await _staff_step(
+            info, lambda tx, actor: commands.verify_certification(tx, actor, key, code or "", verdict, input.evidence),
+            stale_matches=True)
         return VerifyCertificationPayload(errors=errors, provider=await _provider(info, key) if result else None,
                                           verification=Verification(result["verification"]) if result else None)
 
@@ -183,12 +183,12 @@ class CurationMutation:
 
     @strawberry.mutation(description="STAFF: publish the next 名录 edition (a snapshot of the LISTED pool). Audited.")
     async def publish_edition(self, info: strawberry.Info, input: PublishEditionInput) -> PublishEditionPayload:
-        async def step(tx: Tx, actor: str) -> editions.Edition:
-            category = await _code(info, "Capability", input.category, "category")
-            region = await _code(info, "Region", input.region, "region")
-            return await commands.publish_edition(tx, actor, input.title, category, region)
-
-        result, errors = await _staff_step(info, step)
+        category, errors = await _resolved(info, "Capability", input.category, "category")
+        region, more = await _resolved(info, "Region", input.region, "region")
+        if errors or more:
+            return PublishEditionPayload(errors=errors + more, edition=None)
+        result, errors = await _staff_step(
+            info, lambda tx, actor: commands.publish_edition(tx, actor, input.title, category, region))
         return PublishEditionPayload(errors=errors, edition=Edition.from_row(dict(result)) if result else None)
 
     @strawberry.mutation(description="STAFF: import a provider list (CSV/XLSX). Every row is checked as "

@@ -21,13 +21,18 @@ from graph.db import Database, Tx
 # --------------------------------------------------------------------------------- shared fragments
 
 ACTIVE_CERT = ("h.status = 'ACTIVE' AND (h.valid_until IS NULL OR h.valid_until >= $as_of)")
+# A certificate staff rejected never counts; a need with require_verified counts only VERIFIED ones.
+TRUSTED_CERT = ("coalesce(h.verification, 'DECLARED') <> 'REJECTED' "
+                "AND (NOT coalesce(n.require_verified, false) OR h.verification = 'VERIFIED')")
 
 # Hard constraints on a (need n, provider p) pair, apart from capacity. `req_certs` must be in scope.
+# Only providers LISTED in the resource pool are matched (docs/CURATION.md).
 PAIR_CONSTRAINTS = f"""
-  ((n.kind = 'CAPACITY' AND p:Manufacturer)
+  p.listing_status = 'LISTED'
+  AND ((n.kind = 'CAPACITY' AND p:Manufacturer)
    OR (n.kind <> 'CAPACITY' AND EXISTS {{ (p)-[:STATES]->(:CapabilityStatement) }}))
   AND all(code IN req_certs WHERE EXISTS {{
-        MATCH (p)-[h:HOLDS]->(:Certification {{code: code}}) WHERE {ACTIVE_CERT} }})
+        MATCH (p)-[h:HOLDS]->(:Certification {{code: code}}) WHERE {ACTIVE_CERT} AND {TRUSTED_CERT} }})
   AND (NOT EXISTS {{ (n)-[:WITHIN_REGION]->(:Region) }}
        OR EXISTS {{ (p)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(:Region)<-[:WITHIN_REGION]-(n) }})
 """
@@ -280,7 +285,8 @@ RETURN n.id AS need_id, p.id AS provider_id, p.name AS name, p.kind AS kind, p.r
              {{code: c.code, confidence: coalesce(a.confidence, 1.0), method: a.method}}]}}] AS statements,
   offers,
   [(p)-[h:HOLDS]->(c:Certification) WHERE c.code IN req_certs |
-     {{code: c.code, name: c.name, status: h.status, valid_until: h.valid_until}}] AS certifications,
+     {{code: c.code, name: c.name, status: h.status, valid_until: h.valid_until,
+       verification: coalesce(h.verification, 'DECLARED')}}] AS certifications,
   head([(p)-[:LOCATED_IN]->(r:Region) | {{code: r.code, name: r.name_zh, lat: r.lat, lon: r.lon}}]) AS region,
   [(p)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(r:Region)<-[:WITHIN_REGION]-(n) | r.name_zh] AS region_matches,
   COUNT {{
