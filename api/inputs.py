@@ -16,6 +16,7 @@ import strawberry
 from strawberry.relay import GlobalID
 from strawberry.utils.str_converters import to_camel_case
 
+from api.curation.enums import ListingStatus
 from api.enums import (
     CertificationStatus,
     EnterpriseSortField,
@@ -255,9 +256,12 @@ class ProviderFilter:
                                                                     "located in any region PART_OF it matches.")
     certification: str | None = strawberry.field(default=None, description="Held with status ACTIVE.")
     industry: str | None = None
-    kind: ProviderKind | None = None
+    kind: ProviderKind | None = strawberry.field(default=None, description="The primary kind or any tag "
+                                                                           "(PLATFORM_OPERATOR …).")
     text: str | None = strawberry.field(default=None, description="Substring of name, description or a "
                                                                   "capability statement (case-insensitive).")
+    listing_status: ListingStatus | None = strawberry.field(
+        default=None, description="STAFF only: providers in another listing status (others always see LISTED).")
 
 
 @strawberry.input

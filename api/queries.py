@@ -71,6 +71,15 @@ async def _term(info: strawberry.Info, label: str, text: str | None, field: str)
     return code
 
 
+def _listing_status(info: strawberry.Info, filter: ProviderFilter) -> str:
+    """LISTED for everyone; staff may browse another listing status."""
+    wanted = filter.listing_status.value if filter.listing_status else "LISTED"
+    if wanted != "LISTED" and not info.context.viewer.is_staff:
+        raise ApiError("filter.listingStatus other than LISTED needs a STAFF token", code="FORBIDDEN",
+                       field="filter.listingStatus")
+    return wanted
+
+
 def _text(text: str | None) -> str | None:
     if text is None or not text.strip():
         return None
@@ -120,6 +129,7 @@ class Query:
             "industry": await _term(info, "Industry", filter.industry, "filter.industry"),
             "kind": filter.kind.value if filter.kind else None,
             "text": _text(filter.text),
+            "listing_status": _listing_status(info, filter),
         }
         db = info.context.db
         rows = await providers.page(db, filters, request)

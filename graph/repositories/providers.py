@@ -182,10 +182,22 @@ async def replace_links(tx: Tx, provider_id: str, name: str, codes: list[str]) -
 
 
 async def replace_certifications(tx: Tx, provider_id: str, held: list[dict[str, Any]]) -> None:
-    """Replace HOLDS links; each item ``{code, status, valid_until (date|None)}``."""
+    """Replace HOLDS links; each item ``{code, status, valid_until (date|None)}``.
+
+    A staff verdict (``verification``, evidence, who, when) survives when the same certificate comes
+    back with the same ``valid_until``; a new or changed certificate starts DECLARED again.
+    """
     await tx.rows(
         "MATCH (p:Provider {id: $id}) "
-        "CALL (p) { MATCH (p)-[old:HOLDS]->(:Certification) DELETE old } "
-        "WITH p UNWIND $held AS h MATCH (c:Certification {code: h.code}) "
-        "MERGE (p)-[r:HOLDS]->(c) SET r.status = h.status, r.valid_until = h.valid_until",
+        "CALL (p) { OPTIONAL MATCH (p)-[old:HOLDS]->(c:Certification) "
+        "  WITH collect(CASE WHEN old IS NULL THEN null ELSE {code: c.code, until: toString(old.valid_until), "
+        "    verification: old.verification, evidence: old.verification_evidence, by: old.verified_by, "
+        "    at: old.verified_at} END) AS kept, collect(old) AS olds "
+        "  FOREACH (o IN olds | DELETE o) RETURN kept } "
+        "WITH p, kept UNWIND $held AS h MATCH (c:Certification {code: h.code}) "
+        "MERGE (p)-[r:HOLDS]->(c) SET r.status = h.status, r.valid_until = h.valid_until "
+        "WITH r, head([k IN kept WHERE k.code = h.code "
+        "              AND coalesce(k.until, '') = coalesce(toString(h.valid_until), '')]) AS same "
+        "SET r.verification = same.verification, r.verification_evidence = same.evidence, "
+        "r.verified_by = same.by, r.verified_at = same.at",
         id=provider_id, held=list(held))

@@ -137,3 +137,13 @@ async def test_duplicates_at_registration(api, db, staff_token, monkeypatch):
     assert [c["provider"]["id"] for c in item["candidates"]] == [first_id]
     assert 0.5 <= item["candidates"][0]["similarity"] < 0.8
     assert (await api.run("{ reviewQueue { provider { id } } }")).code() == "UNAUTHENTICATED"
+
+
+async def test_staff_browse_the_directory_by_listing_status(api, staff_token, review_required):
+    provider_id, token, _ = await api.register_provider()
+    query = """query($status: ListingStatus) { providers(first: 50, filter: {listingStatus: $status}) {
+                 edges { node { id listingStatus } } } }"""
+    applied = (await api.ok(query, {"status": "APPLIED"}, token=staff_token))["providers"]["edges"]
+    assert [e["node"] for e in applied] == [{"id": provider_id, "listingStatus": "APPLIED"}]
+    assert (await api.run(query, {"status": "APPLIED"}, token=token)).code() == "FORBIDDEN"
+    assert (await api.ok(query, {"status": None}, token=token))["providers"]["edges"] == []

@@ -175,3 +175,19 @@ async def test_a_bad_file_writes_nothing_and_reports_rows(api, db, staff_token):
     _pid, provider_token, _ = await api.register_provider()
     forbidden = await api.run(IMPORT, {"input": {"filename": "list.csv", "content": ""}}, token=provider_token)
     assert forbidden.data["importProviders"]["errors"][0]["code"] == "FORBIDDEN"
+
+
+async def test_a_verdict_survives_a_profile_update_that_keeps_the_certificate(api, staff_token):
+    provider_id, token, _ = await api.register_provider(
+        certifications=[{"certification": "ISO9001", "validUntil": "2028-01-01"}, {"certification": "ISO14001"}])
+    for code in ("CERT.ISO9001", "CERT.ISO14001"):
+        await api.ok(VERIFY, {"input": {"providerId": provider_id, "certification": code, "verification": "VERIFIED",
+                                        "evidence": "证书核验"}}, token=staff_token)
+    update = """mutation($input: UpdateProviderInput!) { updateProvider(input: $input) {
+                  provider { certifications { certification { code } verification } } errors { code } } }"""
+    data = await api.ok(update, {"input": {"id": provider_id, "certifications": [
+        {"certification": "ISO9001", "validUntil": "2028-01-01"},  # the same certificate: still verified
+        {"certification": "ISO14001", "validUntil": "2030-01-01"}]}}, token=token)  # renewed: declared again
+    held = {c["certification"]["code"]: c["verification"]
+            for c in data["updateProvider"]["provider"]["certifications"]}
+    assert held == {"CERT.ISO9001": "VERIFIED", "CERT.ISO14001": "DECLARED"}
