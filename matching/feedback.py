@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from graph.db import Database, Tx
-from graph.repositories import feedback as repo
+from graph.repositories import matches as repo
 from matching import freshness
 from matching.engine import MatchingError, NotFound
 from matching.explanation import number

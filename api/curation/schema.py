@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
-from typing import TypeVar
+from datetime import datetime, timedelta
+from typing import Any
 
 import strawberry
 
+from api.curation.enums import ListingStatus, TermKind, Verification
 from api.curation.inputs import (
     CreateTermNodeInput,
     ImportProvidersInput,
@@ -31,35 +31,31 @@ from api.curation.types import (
     ExpiringCertification,
     ImportProvidersPayload,
     ImportRowError,
-    ListingStatus,
     MapTermPayload,
     PublishEditionPayload,
     ReviewItem,
     ReviewProviderPayload,
-    TermKind,
     TermMentions,
     UnverifiedTerm,
-    Verification,
     VerifyCertificationPayload,
 )
 from api.errors import ApiError
 from api.inputs import graphql_path, node_key
 from api.pagination import check_first, decode_cursor, encode_cursor
-from api.types import Certification, Provider, UserError, provider_from_row
-from graph.db import Tx
+from api.payloads import UserError, fresh
+from api.providers.types import Provider, provider_from_row
+from api.reference.types import Certification
 from graph.repositories import audit, editions, lookups, unverified_terms
 from graph.repositories import curation as curation_repo
-from graph.repositories.matching import bump_data_version
 from graph.viewer import Viewer
-from matching.curation import commands, importing
-from matching.curation.commands import Refused
+from matching.curation import importing, staff
 from matching.curation.policy import EXPIRY_WINDOW_DAYS, Decision
 from matching.curation.policy import Verification as VerificationValue
 from matching.freshness import today
-from matching.validation import MAX_TERM, ErrorCode
+from matching.intake import Outcome
+from matching.validation import ErrorCode
 from matching.validation import UserError as Problem
 
-T = TypeVar("T")
 PROVIDER_TYPES = ("ServiceProvider", "Manufacturer")
 
 
@@ -79,29 +75,8 @@ def _require_staff(info: strawberry.Info) -> Viewer:
     return viewer
 
 
-def _errors(problems: list[Problem]) -> list[UserError]:
-    return [UserError(code=p.code, field=graphql_path(p.field), message=p.message) for p in problems]
-
-
-async def _staff_step(info: strawberry.Info, step: Callable[[Tx, str], Awaitable[T]],
-                      stale_matches: bool = False) -> tuple[T | None, list[UserError]]:
-    """Gate, then ``step`` in one write transaction; a refusal rolls it back and becomes ``errors``."""
-    viewer: Viewer = info.context.viewer
-    denied = _gate(viewer)
-    if denied:
-        return None, _errors([denied])
-    actor = commands.actor_of(viewer)
-
-    async def work(tx: Tx) -> T:
-        result = await step(tx, actor)
-        if stale_matches:
-            await bump_data_version(tx)  # listing and verification change who matches
-        return result
-
-    try:
-        return await info.context.db.write_tx(work), []
-    except Refused as refused:
-        return None, _errors([refused.error])
+def _errors(outcome: Outcome) -> list[UserError]:
+    return [UserError.of(problem) for problem in outcome.errors]
 
 
 def _provider_key(value: str) -> str:
@@ -111,23 +86,7 @@ def _provider_key(value: str) -> str:
 async def _provider(info: strawberry.Info, provider_id: str | None) -> Provider | None:
     if not provider_id:
         return None
-    return provider_from_row(await info.context.loaders.provider.load(provider_id))
-
-
-async def _resolved(info: strawberry.Info, label: str, text: str | None,
-                    field: str) -> tuple[str | None, list[UserError]]:
-    """A code, name or alias of ``label`` → its code; unknown is an error. Staff only: the gate comes first."""
-    denied = _gate(info.context.viewer)
-    if denied:
-        return None, _errors([denied])
-    if text is None or not text.strip():
-        return None, []
-    if len(text) > MAX_TERM:
-        return None, _errors([Problem(ErrorCode.TOO_LONG, field, f"{field} has at most {MAX_TERM} characters")])
-    code = await (await info.context.intake()).resolve_term(label, text)
-    if code is None:
-        return None, _errors([Problem(ErrorCode.UNRESOLVED, field, f"{text!r} names no known {label.lower()}")])
-    return code, []
+    return provider_from_row(await fresh(info).provider.load(provider_id))
 
 
 @strawberry.type
@@ -136,87 +95,77 @@ class CurationMutation:
                                      "LISTED→SUSPENDED, SUSPENDED→LISTED|REJECTED). Audited.")
     async def review_provider(self, info: strawberry.Info, input: ReviewProviderInput) -> ReviewProviderPayload:
         key = _provider_key(str(input.provider_id))
-        decision = Decision(input.decision.value)
-        result, errors = await _staff_step(
-            info, lambda tx, actor: commands.review_provider(tx, actor, key, decision, input.reason),
-            stale_matches=True)
-        status = ListingStatus(result["listing_status"]) if result else None
-        return ReviewProviderPayload(errors=errors, provider=await _provider(info, key) if result else None,
-                                     listing_status=status)
+        outcome, result = await staff.review_provider(await info.context.intake(), info.context.viewer, key,
+                                                      Decision(input.decision.value), input.reason)
+        return ReviewProviderPayload(errors=_errors(outcome),
+                                     provider=await _provider(info, key) if result else None,
+                                     listing_status=ListingStatus(result["listing_status"]) if result else None)
 
     @strawberry.mutation(description="STAFF: VERIFIED or REJECTED for a held certificate, with evidence. Audited.")
     async def verify_certification(self, info: strawberry.Info,
                                    input: VerifyCertificationInput) -> VerifyCertificationPayload:
         key = _provider_key(str(input.provider_id))
-        verdict = VerificationValue(input.verification.value)
-        code, errors = await _resolved(info, "Certification", input.certification, "certification")
-        if errors:
-            return VerifyCertificationPayload(errors=errors, provider=None, verification=None)
-        result, errors = await _staff_step(
-            info, lambda tx, actor: commands.verify_certification(tx, actor, key, code or "", verdict, input.evidence),
-            stale_matches=True)
-        return VerifyCertificationPayload(errors=errors, provider=await _provider(info, key) if result else None,
+        outcome, result = await staff.verify_certification(
+            await info.context.intake(), info.context.viewer, key, input.certification,
+            VerificationValue(input.verification.value), input.evidence)
+        return VerifyCertificationPayload(errors=_errors(outcome),
+                                          provider=await _provider(info, key) if result else None,
                                           verification=Verification(result["verification"]) if result else None)
 
     @strawberry.mutation(description="STAFF: map an unverified term to an existing node (alias + re-link every "
                                      "mention, one transaction). Audited.")
     async def map_term(self, info: strawberry.Info, input: MapTermInput) -> MapTermPayload:
-        result, errors = await _staff_step(
-            info, lambda tx, actor: commands.map_term(tx, actor, input.term[:300], input.code.strip()[:100]),
-            stale_matches=True)
-        if result:
-            info.context.services.forget_linker()  # the new alias resolves from the next request on
-        return MapTermPayload(errors=errors, code=result["code"] if result else None,
-                              relinked=result["relinked"] if result else 0)
+        outcome, result = await staff.map_term(await info.context.intake(), info.context.viewer, input.term,
+                                               input.code)
+        return _term_payload(info, outcome, result)
 
     @strawberry.mutation(description="STAFF: create a reference node for an unverified term and map the term to "
                                      "it. Audited.")
     async def create_term_node(self, info: strawberry.Info, input: CreateTermNodeInput) -> MapTermPayload:
-        result, errors = await _staff_step(
-            info, lambda tx, actor: commands.create_term_node(tx, actor, input.term[:300], input.code[:100],
-                                                              input.name),
-            stale_matches=True)
-        if result:
-            info.context.services.forget_linker()
-        return MapTermPayload(errors=errors, code=result["code"] if result else None,
-                              relinked=result["relinked"] if result else 0)
+        outcome, result = await staff.create_term_node(await info.context.intake(), info.context.viewer,
+                                                       input.term, input.code, input.name)
+        return _term_payload(info, outcome, result)
 
     @strawberry.mutation(description="STAFF: publish the next 名录 edition (a snapshot of the LISTED pool). Audited.")
     async def publish_edition(self, info: strawberry.Info, input: PublishEditionInput) -> PublishEditionPayload:
-        category, errors = await _resolved(info, "Capability", input.category, "category")
-        region, more = await _resolved(info, "Region", input.region, "region")
-        if errors or more:
-            return PublishEditionPayload(errors=errors + more, edition=None)
-        result, errors = await _staff_step(
-            info, lambda tx, actor: commands.publish_edition(tx, actor, input.title, category, region))
-        return PublishEditionPayload(errors=errors, edition=Edition.from_row(dict(result)) if result else None)
+        outcome, result = await staff.publish_edition(await info.context.intake(), info.context.viewer, input.title,
+                                                      input.category, input.region)
+        return PublishEditionPayload(errors=_errors(outcome), edition=Edition.from_row(result) if result else None)
 
     @strawberry.mutation(description="STAFF: import a provider list (CSV/XLSX). Every row is checked as "
                                      "registerProvider checks it; any error and nothing is written. Audited.")
     async def import_providers(self, info: strawberry.Info, input: ImportProvidersInput) -> ImportProvidersPayload:
-        empty = ImportProvidersPayload(errors=[], row_errors=[], created=[], applied=0, listed=0)
+        payload = ImportProvidersPayload(errors=[], row_errors=[], created=[], applied=0, listed=0)
         viewer: Viewer = info.context.viewer
         denied = _gate(viewer)
         if denied:
-            empty.errors = _errors([denied])
-            return empty
+            payload.errors = [UserError.of(denied)]
+            return payload
         if len(input.content) > importing.MAX_BASE64 or len(input.filename) > 200:
-            empty.errors = _errors([Problem(ErrorCode.TOO_LONG, "content", "the file is larger than 5 MB")])
-            return empty
+            payload.errors = [UserError.of(Problem(ErrorCode.TOO_LONG, "content", "the file is larger than 5 MB"))]
+            return payload
         try:
             content = base64.b64decode(input.content, validate=True)
         except (binascii.Error, ValueError):
-            empty.errors = _errors([Problem(ErrorCode.INVALID, "content", "content is not base64")])
-            return empty
-        report = await importing.import_providers(await info.context.intake(), commands.actor_of(viewer), content,
-                                                  input.filename, dry_run=input.dry_run)
-        empty.errors = _errors([Problem(ErrorCode.INVALID, "content", message) for message in report.file_errors])
-        empty.row_errors = [ImportRowError(row=e.row, column=graphql_path(e.column), code=e.code.value,
-                                           message=e.message) for e in report.row_errors]
-        empty.created = [p for p in [provider_from_row(r) for r in await info.context.loaders.provider.load_many(
-            report.created)] if p is not None]
-        empty.applied, empty.listed = report.applied, report.listed
-        return empty
+            payload.errors = [UserError.of(Problem(ErrorCode.INVALID, "content", "content is not base64"))]
+            return payload
+        report = await importing.import_providers(await info.context.intake(), viewer, content, input.filename,
+                                                  dry_run=input.dry_run)
+        payload.errors = [UserError.of(Problem(ErrorCode.INVALID, "content", message))
+                          for message in report.file_errors]
+        payload.row_errors = [ImportRowError(row=e.row, column=graphql_path(e.column), code=e.code.value,
+                                             message=e.message) for e in report.row_errors]
+        rows = await fresh(info).provider.load_many(report.created)
+        payload.created = [p for p in (provider_from_row(row) for row in rows) if p is not None]
+        payload.applied, payload.listed = report.applied, report.listed
+        return payload
+
+
+def _term_payload(info: strawberry.Info, outcome: Outcome, result: dict[str, Any] | None) -> MapTermPayload:
+    if result:
+        info.context.services.forget_linker()  # the new alias resolves from the next request on
+    return MapTermPayload(errors=_errors(outcome), code=result["code"] if result else None,
+                          relinked=result["relinked"] if result else 0)
 
 
 @strawberry.type
@@ -253,7 +202,6 @@ class CurationQuery:
         size = check_first(first)
         after_at, after_id = decode_cursor(after, "AUDIT") if after else (None, None)
         if after_at is not None:
-            from datetime import datetime
             after_at = datetime.fromisoformat(after_at)
         events = await audit.page(info.context.db, size + 1, actor=actor and actor[:200],
                                   action=action and action[:100], target=target and target[:300],

@@ -9,7 +9,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.curation.enums import ListingStatus, TermKind, Verification
-from api.types import Certification, Provider, UserError
+from api.payloads import UserError
+from api.providers.types import Provider
+from api.reference.types import Certification
 
 
 @strawberry.type(description="An existing provider a registration may duplicate, with the name similarity.")

@@ -1,6 +1,6 @@
 """The curation steps, each the body of one write transaction: the state check, the change and its
-audit event commit together or not at all. A refused step raises :class:`Refused` with a
-:class:`UserError` and changes nothing.
+audit event commit together or not at all. A refused step raises the intake's one
+:class:`~matching.intake.runner.Refusal` and changes nothing.
 
 Who may run them is decided before (the STAFF gate of the API's command runner); ``actor`` is what
 the audit log records (:func:`actor_of`).
@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.db import Tx
+from graph.lucene import lucene_query
 from graph.repositories import audit, editions, unverified_terms
 from graph.repositories import curation as curation_repo
-from graph.repositories.search import lucene_query
 from graph.viewer import Viewer
 from matching.aliases import normalise
 from matching.curation.duplicates import Candidate, Judgement, Verdict, judge
@@ -29,15 +29,8 @@ from matching.curation.policy import (
     allowed_decisions,
     next_listing,
 )
+from matching.intake.runner import Refusal
 from matching.validation import ErrorCode, UserError
-
-
-class Refused(Exception):
-    """A curation step that may not happen; raised inside the transaction so it rolls back."""
-
-    def __init__(self, error: UserError):
-        super().__init__(error.message)
-        self.error = error
 
 
 def actor_of(viewer: Viewer) -> str:
@@ -48,9 +41,9 @@ def actor_of(viewer: Viewer) -> str:
 def _reason(reason: str | None, required: bool, field: str = "reason") -> str | None:
     text = (reason or "").strip() or None
     if required and text is None:
-        raise Refused(UserError(ErrorCode.REQUIRED, field, f"{field} is required for this decision"))
+        raise Refusal(UserError(ErrorCode.REQUIRED, field, f"{field} is required for this decision"))
     if text is not None and len(text) > MAX_REASON:
-        raise Refused(UserError(ErrorCode.TOO_LONG, field, f"{field} has {len(text)} characters; at most {MAX_REASON}"))
+        raise Refusal(UserError(ErrorCode.TOO_LONG, field, f"{field} has {len(text)} characters; at most {MAX_REASON}"))
     return text
 
 
@@ -63,16 +56,16 @@ async def review_provider(tx: Tx, actor: str, provider_id: str, decision: Decisi
     text = _reason(reason, required=decision in (Decision.REJECT, Decision.SUSPEND))
     current = await curation_repo.listing(tx, provider_id)
     if current is None:
-        raise Refused(UserError(ErrorCode.NOT_FOUND, "provider_id", f"no provider {provider_id}"))
+        raise Refusal(UserError(ErrorCode.NOT_FOUND, "provider_id", f"no provider {provider_id}"))
     status = ListingStatus(current["status"] or ListingStatus.APPLIED.value)
     target = next_listing(status, decision)
     if target is None:
         allowed = ", ".join(d.value for d in allowed_decisions(status)) or "none"
-        raise Refused(UserError(ErrorCode.INVALID_STATE, "decision",
+        raise Refusal(UserError(ErrorCode.INVALID_STATE, "decision",
                                 f"a {status.value} provider cannot be {decision.value}ed; allowed: {allowed}"))
     if not await curation_repo.set_listing(tx, provider_id, current["status"], target.value, decision.value, text,
                                            actor):
-        raise Refused(UserError(ErrorCode.INVALID_STATE, None, "the provider's status changed meanwhile; reload it"))
+        raise Refusal(UserError(ErrorCode.INVALID_STATE, None, "the provider's status changed meanwhile; reload it"))
     await audit.record(tx, actor, "provider.review", provider_id, {"listing_status": current["status"]},
                        {"listing_status": target.value, "decision": decision.value, "reason": text})
     return {"provider_id": provider_id, "listing_status": target.value}
@@ -82,7 +75,7 @@ async def judge_registration(tx: Tx, name: str, credit_code: str | None, region_
                              extra: tuple[Candidate, ...] = ()) -> Judgement:
     """The duplicate verdict on a new provider against the pool (and ``extra`` candidates, e.g. the
     earlier rows of the same import file)."""
-    rows = await curation_repo.duplicate_candidates(tx, (credit_code or "").strip() or None, lucene_query(name),
+    rows = await curation_repo.duplicate_candidates(tx, (credit_code or "").strip() or None, lucene_query(name) or "",
                                                     region_code, DUPLICATE_CANDIDATES)
     candidates = [Candidate(r["id"], r["name"] or "", r["credit_code"], bool(r["same_region"])) for r in rows]
     return judge(name, credit_code, candidates + list(extra))
@@ -103,7 +96,7 @@ async def admit(tx: Tx, provider_id: str, judgement: Judgement, auto_list: bool)
     APPLIED, waiting for staff; REVIEW also flags the candidate for the review queue.
     """
     if judgement.verdict is Verdict.DUPLICATE:
-        raise Refused(duplicate_error(judgement))
+        raise Refusal(duplicate_error(judgement))
     if judgement.verdict is Verdict.REVIEW and judgement.candidate is not None:
         await curation_repo.flag_duplicate(tx, provider_id, judgement.candidate.id, judgement.similarity)
     if auto_list and judgement.verdict is Verdict.NEW:
@@ -125,16 +118,16 @@ async def verify_certification(tx: Tx, actor: str, provider_id: str, code: str, 
     """Staff's verdict on a held certificate: VERIFIED or REJECTED, always with evidence (a certificate
     number and issuer, or the URL of the registry entry; for REJECTED, why)."""
     if verdict is Verification.DECLARED:
-        raise Refused(UserError(ErrorCode.INVALID, "verification", "a verdict is VERIFIED or REJECTED"))
+        raise Refusal(UserError(ErrorCode.INVALID, "verification", "a verdict is VERIFIED or REJECTED"))
     text = (evidence or "").strip()
     if not text:
-        raise Refused(UserError(ErrorCode.REQUIRED, "evidence", "evidence is required (certificate number, issuer, "
+        raise Refusal(UserError(ErrorCode.REQUIRED, "evidence", "evidence is required (certificate number, issuer, "
                                                                 "registry URL, or why it was rejected)"))
     if len(text) > MAX_EVIDENCE:
-        raise Refused(UserError(ErrorCode.TOO_LONG, "evidence", f"evidence has at most {MAX_EVIDENCE} characters"))
+        raise Refusal(UserError(ErrorCode.TOO_LONG, "evidence", f"evidence has at most {MAX_EVIDENCE} characters"))
     held = await curation_repo.held_certificate(tx, provider_id, code)
     if held is None:
-        raise Refused(UserError(ErrorCode.NOT_FOUND, "certification",
+        raise Refusal(UserError(ErrorCode.NOT_FOUND, "certification",
                                 f"provider {provider_id} holds no certificate {code}"))
     await curation_repo.set_verification(tx, provider_id, code, verdict.value, text, actor)
     await audit.record(tx, actor, "certification.verify", f"{provider_id}/{code}",
@@ -172,11 +165,11 @@ async def map_term(tx: Tx, actor: str, key: str, code: str) -> dict[str, Any]:
     organisation, need or offer that typed it is re-linked to the node, in this one transaction."""
     term = await unverified_terms.term(tx, key)
     if term is None:
-        raise Refused(UserError(ErrorCode.NOT_FOUND, "term", f"no unverified term {key}"))
+        raise Refusal(UserError(ErrorCode.NOT_FOUND, "term", f"no unverified term {key}"))
     if term["status"] != "OPEN":
-        raise Refused(UserError(ErrorCode.INVALID_STATE, "term", f"{term['text']!r} is already mapped"))
+        raise Refusal(UserError(ErrorCode.INVALID_STATE, "term", f"{term['text']!r} is already mapped"))
     if not await unverified_terms.node_exists(tx, term["kind"], code):
-        raise Refused(UserError(ErrorCode.UNKNOWN_CODE, "code", f"{code!r} is not a {term['kind'].lower()} code"))
+        raise Refusal(UserError(ErrorCode.UNKNOWN_CODE, "code", f"{code!r} is not a {term['kind'].lower()} code"))
     relinked = await unverified_terms.map_term(tx, key, term["kind"], code, actor)
     await audit.record(tx, actor, "term.map", f"term/{key}", {"status": "OPEN", "mentions": term["mentions"]},
                        {"status": "MAPPED", "code": code, "relinked": relinked})
@@ -188,12 +181,12 @@ async def create_term_node(tx: Tx, actor: str, key: str, code: str, name: str | 
     text) and the term mapped to it."""
     term = await unverified_terms.term(tx, key)
     if term is None:
-        raise Refused(UserError(ErrorCode.NOT_FOUND, "term", f"no unverified term {key}"))
+        raise Refusal(UserError(ErrorCode.NOT_FOUND, "term", f"no unverified term {key}"))
     code = code.strip()
     if not code or len(code) > 64:
-        raise Refused(UserError(ErrorCode.INVALID, "code", "a code has 1 to 64 characters"))
+        raise Refusal(UserError(ErrorCode.INVALID, "code", "a code has 1 to 64 characters"))
     if await unverified_terms.node_exists(tx, term["kind"], code):
-        raise Refused(UserError(ErrorCode.DUPLICATE, "code", f"{code!r} exists: map the term to it instead"))
+        raise Refusal(UserError(ErrorCode.DUPLICATE, "code", f"{code!r} exists: map the term to it instead"))
     label_name = _reason(name, required=False, field="name") or term["text"]
     await unverified_terms.create_node(tx, term["kind"], code, label_name)
     await audit.record(tx, actor, "term.create_node", f"{term['kind'].lower()}/{code}", None,

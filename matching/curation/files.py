@@ -34,6 +34,7 @@ from matching.validation import (
     check_organisation,
     check_statement,
 )
+from matching.vocabulary import CERTIFICATION_STATUSES
 
 IMPORT_COLUMNS = ("kind", "name", "credit_code", "region", "industries", "sharing_modes", "tags",
                   "certifications", "capabilities", "description", "website", "contact_name", "contact_phone",
@@ -291,7 +292,7 @@ def _input_errors(data: dict[str, Any]) -> list[UserError]:
     for index, statement in enumerate(statements[:MAX_LIST]):
         errors += check_statement(statement, f"capabilities.{index}.")
     for index, held in enumerate(data.get("certifications") or []):
-        if held.get("status") not in ("ACTIVE", "IN_PROGRESS", "EXPIRED"):
+        if held.get("status") not in CERTIFICATION_STATUSES:
             errors.append(UserError(ErrorCode.INVALID, f"certifications.{index}.status",
-                                    "status must be one of ACTIVE, IN_PROGRESS, EXPIRED"))
+                                    f"status must be one of {', '.join(CERTIFICATION_STATUSES)}"))
     return errors

@@ -15,14 +15,18 @@ from typing import Any
 
 from graph.db import Tx
 from graph.repositories import audit, capability_statements, providers
-from graph.repositories.matching import bump_data_version
-from matching import intake as intake_module
+from graph.repositories.freshness import bump_data_version
+from graph.viewer import Viewer
 from matching.curation import commands
 from matching.curation.duplicates import Candidate, Verdict
 from matching.curation.files import MAX_FILE_BYTES, RowError, parse_provider_file
 from matching.curation.policy import auto_list, provider_tags
-from matching.intake import Intake, Outcome, new_id
-from matching.validation import ErrorCode
+from matching.intake import Intake
+from matching.intake.capabilities import PROVIDER_KINDS, statement_rows
+from matching.intake.organisations import org_terms, provider_links, write_provider_links
+from matching.intake.resolution import blank_to_none, resolve
+from matching.intake.runner import Step, new_id
+from matching.validation import ErrorCode, UserError
 
 MAX_BASE64 = (MAX_FILE_BYTES * 4) // 3 + 4
 
@@ -46,8 +50,11 @@ def _column(field_path: str | None) -> str | None:
     return field_path.split(".")[0] if field_path else None
 
 
-async def import_providers(intake: Intake, actor: str, content: bytes, filename: str | None,
+async def import_providers(intake: Intake, viewer: Viewer, content: bytes, filename: str | None,
                            dry_run: bool = False) -> ImportReport:
+    """Check, resolve, judge and write a provider list as ``viewer`` (a STAFF token; the caller gates)."""
+    actor = commands.actor_of(viewer)
+    step = Step(intake, viewer)
     report = ImportReport()
     parsed = parse_provider_file(content, filename)
     report.file_errors, report.row_errors = parsed.file_errors, parsed.row_errors
@@ -58,17 +65,16 @@ async def import_providers(intake: Intake, actor: str, content: bytes, filename:
     for number, data in parsed.rows:
         if number in refused_rows:
             continue  # its shape is wrong already; the other rows are still checked so one report says all
-        outcome = Outcome()
-        codes = await intake._resolve(intake_module._org_terms(data), outcome)
-        if outcome.errors:
-            report.row_errors += [RowError(number, _column(e.field), e.code, e.message) for e in outcome.errors]
+        errors: list[UserError] = []
+        codes = await resolve(step, org_terms(data), errors)
+        if errors:
+            report.row_errors += [RowError(number, _column(e.field), e.code, e.message) for e in errors]
             continue
         if report.row_errors:
             continue  # nothing will be written: no need to embed
-        statements = await intake._statement_rows(data.get("capabilities") or [],
-                                                  intake_module.PROVIDER_KINDS[data["kind"]], outcome)
-        links = intake_module._provider_links(data, codes)
-        row = {**{key: intake_module._blank_to_none(data.get(key)) for key in providers.PROFILE_PROPS},
+        statements = await statement_rows(step, data.get("capabilities") or [], PROVIDER_KINDS[data["kind"]])
+        links = provider_links(data, codes)
+        row = {**{key: blank_to_none(data.get(key)) for key in providers.PROFILE_PROPS},
                "id": new_id("prv"), "kind": data["kind"], "credit_code": data["credit_code"].strip(),
                "tags": provider_tags(data["kind"], data.get("tags"))}
         prepared.append({"number": number, "row": row, "links": links, "statements": statements,
@@ -99,7 +105,7 @@ async def import_providers(intake: Intake, actor: str, content: bytes, filename:
             if errors:
                 continue  # nothing will be written; keep judging to report every duplicate
             await providers.create(tx, row)
-            await intake_module._write_provider_links(tx, row["id"], item["links"])
+            await write_provider_links(tx, row["id"], item["links"])
             for statement in item["statements"]:
                 await capability_statements.create(tx, row["id"], statement)
             status = await commands.admit(tx, row["id"], judgement, listing)

@@ -7,8 +7,8 @@ import random
 
 from openpyxl import Workbook
 
+from matching.credit_code import generate
 from matching.curation.files import parse_provider_file, to_csv, to_xlsx
-from seed.credit_code import generate
 
 GOOD = generate(random.Random(7), "510100")
 OTHER = generate(random.Random(8), "510100")

@@ -10,13 +10,13 @@ import pytest
 from graph.db import Database, Tx
 from graph.repositories import audit, bulk, editions
 from graph.repositories import curation as curation_repo
+from matching.credit_code import generate
 from matching.curation import commands
-from matching.curation.commands import Refused
 from matching.curation.duplicates import Verdict
 from matching.curation.files import parse_provider_file, to_csv, to_xlsx
 from matching.curation.policy import Decision, Verification
 from matching.freshness import today
-from seed.credit_code import generate
+from matching.intake.runner import Refusal
 
 CHENGDU, YUBEI = "510100", "500112"
 STAFF = "STAFF:经信局"
@@ -74,18 +74,18 @@ async def test_listing_transitions_keep_history_and_audit(pool: Database):
     (Decision.SUSPEND, "x" * 2000, "TOO_LONG"),
 ])
 async def test_refused_step_changes_nothing(pool: Database, decision, reason, code):
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(Refusal) as refused:
         await run(pool, lambda tx: commands.review_provider(tx, STAFF, "prv_c", decision, reason))
-    assert refused.value.error.code.value == code
+    assert refused.value.errors[0].code.value == code
     assert (await curation_repo.statuses(pool, ["prv_c"]))["prv_c"] == "LISTED"
     assert await curation_repo.histories(pool, ["prv_c"]) == []
     assert await audit.page(pool, 10) == []
 
 
 async def test_unknown_provider_is_not_found(pool: Database):
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(Refusal) as refused:
         await run(pool, lambda tx: commands.review_provider(tx, STAFF, "prv_nope", Decision.LIST, None))
-    assert refused.value.error.code.value == "NOT_FOUND"
+    assert refused.value.errors[0].code.value == "NOT_FOUND"
 
 
 async def test_admission_of_a_new_registration(pool: Database):
@@ -107,9 +107,9 @@ async def test_admission_of_a_new_registration(pool: Database):
     assert [c["id"] for c in flagged["candidates"]] == ["prv_a"]
     assert 0.5 <= flagged["candidates"][0]["similarity"] < 0.8
     # the same name (another legal form) in the same region: refused, naming the existing provider
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(Refusal) as refused:
         await register("prv_dup", "成都精工机械股份有限公司", code(4), auto=True)
-    assert refused.value.error.code.value == "DUPLICATE" and "prv_a" in refused.value.error.message
+    assert refused.value.errors[0].code.value == "DUPLICATE" and "prv_a" in refused.value.errors[0].message
     # the same credit code: refused whatever the name
     existing_code = (await pool.read("MATCH (p:Provider {id: 'prv_b'}) RETURN p.credit_code AS c"))[0]["c"]
     async def same_code(tx: Tx):
@@ -125,12 +125,12 @@ async def test_certificate_verification(pool: Database):
     async def verify(verdict: Verification, evidence: str | None, cert: str = "CERT.IATF16949"):
         return await run(pool, lambda tx: commands.verify_certification(tx, STAFF, "prv_b", cert, verdict, evidence))
 
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(Refusal) as refused:
         await verify(Verification.VERIFIED, "  ")
-    assert refused.value.error.code.value == "REQUIRED"
-    with pytest.raises(Refused) as refused:
+    assert refused.value.errors[0].code.value == "REQUIRED"
+    with pytest.raises(Refusal) as refused:
         await verify(Verification.VERIFIED, "证书号 X", cert="CERT.ISO9001")
-    assert refused.value.error.code.value == "NOT_FOUND"
+    assert refused.value.errors[0].code.value == "NOT_FOUND"
     [row] = await curation_repo.verifications(pool, ["prv_b"])
     assert row["verification"] == "DECLARED" and row["verified_by"] is None
 
@@ -198,9 +198,9 @@ async def test_mapping_an_unverified_term_relinks_every_mention(pool: Database):
     assert (queued["key"], queued["mentions"]) == (key, 2)
     assert sorted((b["label"], b["n"]) for b in queued["by_label"]) == [("Need", 1), ("Provider", 1)]
 
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(Refusal) as refused:
         await run(pool, lambda tx: commands.map_term(tx, STAFF, key, "CERT.NOPE"))
-    assert refused.value.error.code.value == "UNKNOWN_CODE"
+    assert refused.value.errors[0].code.value == "UNKNOWN_CODE"
     try:
         result = await run(pool, lambda tx: commands.map_term(tx, STAFF, key, "CERT.ISO9001"))
         assert result["relinked"] == 2
@@ -213,9 +213,9 @@ async def test_mapping_an_unverified_term_relinks_every_mention(pool: Database):
         assert await unverified_terms.queue(pool, "CERTIFICATION", "OPEN", 10) == []
         [event] = await audit.page(pool, 10, action="term.map")
         assert event["after"] == {"status": "MAPPED", "code": "CERT.ISO9001", "relinked": 2}
-        with pytest.raises(Refused) as refused:
+        with pytest.raises(Refusal) as refused:
             await run(pool, lambda tx: commands.map_term(tx, STAFF, key, "CERT.ISO9001"))
-        assert refused.value.error.code.value == "INVALID_STATE"
+        assert refused.value.errors[0].code.value == "INVALID_STATE"
     finally:  # the alias is reference data, which outlives clean_db
         await pool.write("MATCH (c:Certification {code: 'CERT.ISO9001'}) "
                          "SET c.aliases = [a IN c.aliases WHERE a <> $text]", text=text)
