@@ -84,7 +84,7 @@ async def judge_registration(tx: Tx, name: str, credit_code: str | None, region_
 def duplicate_error(judgement: Judgement) -> UserError:
     candidate = judgement.candidate
     assert candidate is not None
-    field = "credit_code" if judgement.similarity >= 1.0 and "credit code" in judgement.reason else "name"
+    field = "credit_code" if judgement.same_credit_code else "name"
     return UserError(ErrorCode.DUPLICATE, field,
                      f"already registered: {judgement.reason}. Sign in as {candidate.id} or ask staff to merge.")
 

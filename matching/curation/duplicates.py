@@ -75,6 +75,7 @@ class Judgement:
     candidate: Candidate | None = None
     similarity: float = 0.0
     reason: str = ""
+    same_credit_code: bool = False
 
 
 def judge(name: str, credit_code: str | None, candidates: list[Candidate]) -> Judgement:
@@ -88,7 +89,7 @@ def judge(name: str, credit_code: str | None, candidates: list[Candidate]) -> Ju
     for candidate in candidates:
         if code and (candidate.credit_code or "").strip().upper() == code:
             return Judgement(Verdict.DUPLICATE, candidate, 1.0,
-                             f"{candidate.name} ({candidate.id}) has credit code {code}")
+                             f"{candidate.name} ({candidate.id}) has credit code {code}", same_credit_code=True)
     best: tuple[float, Candidate] | None = None
     for candidate in candidates:
         if not candidate.same_region:
