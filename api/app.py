@@ -1,5 +1,6 @@
 """The HTTP service: GraphQL at /graphql (GraphiQL in development), /healthz and /readyz, and the
-名录 edition downloads /editions/{number}.csv|.xlsx (STAFF token)."""
+名录 edition downloads /editions/{number}.csv|.xlsx and provider-list imports POST /imports/providers
+(STAFF token)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from api.auth import InvalidToken, viewer_for
 from api.config import ApiSettings
 from api.context import Context
 from api.curation.downloads import edition_file
+from api.curation.imports import import_providers
 from api.extensions import safe_errors
 from api.schema import build_schema
 from api.services import Services
@@ -102,6 +104,9 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
     async def edition_download(request: Request) -> Response:
         return await edition_file(request, state)
 
+    async def provider_import(request: Request) -> Response:
+        return await import_providers(request, state)
+
     graphql_app = GongxuGraphQL(state, settings)
     app = Starlette(
         routes=[
@@ -109,6 +114,7 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
             Route("/readyz", readyz, methods=["GET"]),
             Route("/graphql", Authenticated(graphql_app, state), methods=["GET", "POST"]),
             Route("/editions/{number}.{format}", edition_download, methods=["GET"]),
+            Route("/imports/providers", provider_import, methods=["POST"]),
         ],
         lifespan=lifespan,
     )

@@ -43,10 +43,3 @@ class PublishEditionInput:
     title: str
     category: str | None = None
     region: str | None = None
-
-
-@strawberry.input(description="A provider list (CSV or XLSX, the layout of an edition's download), base64.")
-class ImportProvidersInput:
-    filename: str
-    content: str = strawberry.field(description="The file's bytes, base64-encoded (at most 5 MB decoded).")
-    dry_run: bool = strawberry.field(default=False, description="Check every row and report; write nothing.")

@@ -7,8 +7,6 @@ audit event (``matching.curation.commands``).
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,7 +15,6 @@ import strawberry
 from api.curation.enums import ListingStatus, TermKind, Verification
 from api.curation.inputs import (
     CreateTermNodeInput,
-    ImportProvidersInput,
     MapTermInput,
     PublishEditionInput,
     ReviewProviderInput,
@@ -29,8 +26,6 @@ from api.curation.types import (
     DuplicateCandidate,
     Edition,
     ExpiringCertification,
-    ImportProvidersPayload,
-    ImportRowError,
     MapTermPayload,
     PublishEditionPayload,
     ReviewItem,
@@ -40,7 +35,7 @@ from api.curation.types import (
     VerifyCertificationPayload,
 )
 from api.errors import ApiError
-from api.inputs import graphql_path, node_key
+from api.inputs import node_key
 from api.pagination import check_first, decode_cursor, encode_cursor
 from api.payloads import UserError, fresh
 from api.providers.types import Provider, provider_from_row
@@ -48,7 +43,7 @@ from api.reference.types import Certification
 from graph.repositories import audit, editions, lookups, unverified_terms
 from graph.repositories import curation as curation_repo
 from graph.viewer import Viewer
-from matching.curation import importing, staff
+from matching.curation import staff
 from matching.curation.policy import EXPIRY_WINDOW_DAYS, Decision
 from matching.curation.policy import Verification as VerificationValue
 from matching.freshness import today
@@ -131,34 +126,6 @@ class CurationMutation:
         outcome, result = await staff.publish_edition(await info.context.intake(), info.context.viewer, input.title,
                                                       input.category, input.region)
         return PublishEditionPayload(errors=_errors(outcome), edition=Edition.from_row(result) if result else None)
-
-    @strawberry.mutation(description="STAFF: import a provider list (CSV/XLSX). Every row is checked as "
-                                     "registerProvider checks it; any error and nothing is written. Audited.")
-    async def import_providers(self, info: strawberry.Info, input: ImportProvidersInput) -> ImportProvidersPayload:
-        payload = ImportProvidersPayload(errors=[], row_errors=[], created=[], applied=0, listed=0)
-        viewer: Viewer = info.context.viewer
-        denied = _gate(viewer)
-        if denied:
-            payload.errors = [UserError.of(denied)]
-            return payload
-        if len(input.content) > importing.MAX_BASE64 or len(input.filename) > 200:
-            payload.errors = [UserError.of(Problem(ErrorCode.TOO_LONG, "content", "the file is larger than 5 MB"))]
-            return payload
-        try:
-            content = base64.b64decode(input.content, validate=True)
-        except (binascii.Error, ValueError):
-            payload.errors = [UserError.of(Problem(ErrorCode.INVALID, "content", "content is not base64"))]
-            return payload
-        report = await importing.import_providers(await info.context.intake(), viewer, content, input.filename,
-                                                  dry_run=input.dry_run)
-        payload.errors = [UserError.of(Problem(ErrorCode.INVALID, "content", message))
-                          for message in report.file_errors]
-        payload.row_errors = [ImportRowError(row=e.row, column=graphql_path(e.column), code=e.code.value,
-                                             message=e.message) for e in report.row_errors]
-        rows = await fresh(info).provider.load_many(report.created)
-        payload.created = [p for p in (provider_from_row(row) for row in rows) if p is not None]
-        payload.applied, payload.listed = report.applied, report.listed
-        return payload
 
 
 def _term_payload(info: strawberry.Info, outcome: Outcome, result: dict[str, Any] | None) -> MapTermPayload:

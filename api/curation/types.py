@@ -122,20 +122,3 @@ class MapTermPayload:
 class PublishEditionPayload:
     errors: list[UserError]
     edition: Edition | None
-
-
-@strawberry.type(description="A problem with one row of an import file (row 1 is the header).")
-class ImportRowError:
-    row: int
-    column: str | None
-    code: str
-    message: str
-
-
-@strawberry.type
-class ImportProvidersPayload:
-    errors: list[UserError] = strawberry.field(description="Problems with the file as a whole.")
-    row_errors: list[ImportRowError] = strawberry.field(description="Any row error: nothing was written.")
-    created: list[Provider]
-    applied: int = strawberry.field(description="Rows created APPLIED (waiting for review).")
-    listed: int = strawberry.field(description="Rows created LISTED (auto-listing).")

@@ -10,6 +10,7 @@ same transaction and rolls it back.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from graph.repositories.freshness import bump_data_version
 from graph.viewer import Viewer
 from matching.curation import commands
 from matching.curation.duplicates import Candidate, Verdict
-from matching.curation.files import MAX_FILE_BYTES, RowError, parse_provider_file
+from matching.curation.files import RowError, parse_provider_file
 from matching.curation.policy import auto_list, provider_tags
 from matching.intake import Intake
 from matching.intake.capabilities import PROVIDER_KINDS, statement_rows
@@ -27,8 +28,6 @@ from matching.intake.organisations import org_terms, provider_links, write_provi
 from matching.intake.resolution import blank_to_none, resolve
 from matching.intake.runner import Step, new_id
 from matching.validation import ErrorCode, UserError
-
-MAX_BASE64 = (MAX_FILE_BYTES * 4) // 3 + 4
 
 
 @dataclass
@@ -56,7 +55,7 @@ async def import_providers(intake: Intake, viewer: Viewer, content: bytes, filen
     actor = commands.actor_of(viewer)
     step = Step(intake, viewer)
     report = ImportReport()
-    parsed = parse_provider_file(content, filename)
+    parsed = await asyncio.to_thread(parse_provider_file, content, filename)  # XLSX parsing is CPU work
     report.file_errors, report.row_errors = parsed.file_errors, parsed.row_errors
     if parsed.file_errors:
         return report

@@ -22,7 +22,6 @@ VERIFY_CERTIFICATION = Command("verifyCertification", "STAFF", "verifying a cert
 MAP_TERM = Command("mapTerm", "STAFF", "mapping a term")
 CREATE_TERM_NODE = Command("createTermNode", "STAFF", "creating a term node")
 PUBLISH_EDITION = Command("publishEdition", "STAFF", "publishing an edition")
-IMPORT_PROVIDERS = Command("importProviders", "STAFF", "importing providers")
 
 Result = dict[str, Any]
 

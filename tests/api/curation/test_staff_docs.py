@@ -3,11 +3,8 @@ keys filled in), in the order a member of staff would paste them into GraphiQL."
 
 from __future__ import annotations
 
-import base64
 import re
 from pathlib import Path
-
-from apiclient import credit_code
 
 from graph.repositories import unverified_terms
 from matching.aliases import normalise
@@ -37,9 +34,7 @@ async def test_staff_examples_run_as_written(api, db, staff_token, live_server, 
         await db.write_tx(lambda tx, text=text: unverified_terms.mention(
             tx, "Provider", key, "CERTIFICATION", text, normalise(text), "certifications.9",
             {"status": "ACTIVE", "valid_until": None}))
-    csv = f"kind,name,credit_code,region\r\nSERVICE_PROVIDER,天府新区云测试有限公司,{credit_code()},成都市\r\n"
-    fill = {"U2VydmljZVByb3ZpZGVyOnBydl8…": provider_id, '"prv_…"': f'"{key}"',
-            "a2luZCxuYW1lLGNyZWRpdF9jb2Rl…": base64.b64encode(csv.encode()).decode()}
+    fill = {"U2VydmljZVByb3ZpZGVyOnBydl8…": provider_id, '"prv_…"': f'"{key}"'}
     results: dict[str, list[dict]] = {}
     try:
         for root, document in staff_examples():
@@ -58,12 +53,11 @@ async def test_staff_examples_run_as_written(api, db, staff_token, live_server, 
         live_server.server.config.app.state.gongxu["services"].forget_linker()
 
     assert {"reviewQueue", "reviewProvider", "verifyCertification", "expiringCertifications", "unverifiedTerms",
-            "mapTerm", "createTermNode", "publishEdition", "editions", "importProviders", "auditLog"} == set(results)
+            "mapTerm", "createTermNode", "publishEdition", "editions", "auditLog"} == set(results)
     assert [item["provider"]["id"] for item in results["reviewQueue"][0]] == [provider_id]
     assert [p["listingStatus"] for p in results["reviewProvider"]] == ["LISTED", "SUSPENDED"]
     assert results["verifyCertification"][0]["verification"] == "VERIFIED"
     assert {t["text"] for t in results["unverifiedTerms"][0]} == {"信息安全等级保护测评机构", "蓉城质量星级认证"}
     assert results["mapTerm"][0]["relinked"] == 1 and results["createTermNode"][0]["relinked"] == 1
     assert results["publishEdition"][0]["edition"]["providerCount"] == 0  # the only provider is suspended
-    assert results["importProviders"][0]["applied"] == 1 and results["importProviders"][0]["created"] == []
     assert {e["after"]["decision"] for e in results["auditLog"][0]["events"]} == {"LIST", "SUSPEND"}

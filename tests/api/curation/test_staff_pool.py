@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 from datetime import timedelta
 
@@ -27,11 +26,14 @@ mutation($input: PublishEditionInput!) {
     errors { code field message } }
 }"""
 
-IMPORT = """
-mutation($input: ImportProvidersInput!) {
-  importProviders(input: $input) { created { id name listingStatus } applied listed
-    rowErrors { row column code message } errors { code field message } }
-}"""
+
+
+async def _import(live_server, content: bytes, filename: str, token: str | None,
+                  dry_run: bool = False) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    params = {"filename": filename, **({"dryRun": "1"} if dry_run else {})}
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=120) as client:
+        return await client.post("/imports/providers", content=content, params=params, headers=headers)
 
 
 async def test_certificate_verdicts_and_who_sees_the_evidence(api, db, staff_token):
@@ -140,41 +142,45 @@ async def test_edition_round_trips_through_the_import(api, db, staff_token, live
     for name, content in (("edition.csv", csv_file.content), ("edition.xlsx", xlsx_file.content)):
         await db.write("MATCH (n) WHERE n:Provider OR n:CapabilityStatement OR n:ListingEvent "
                        "OR (n:ApiToken AND n.role = 'PROVIDER') DETACH DELETE n")
-        done = (await api.ok(IMPORT, {"input": {"filename": name, "content": base64.b64encode(content).decode()}},
-                             token=staff_token))["importProviders"]
-        assert (len(done["created"]), done["listed"], done["rowErrors"]) == (2, 2, [])
+        dry = (await _import(live_server, content, name, staff_token, dry_run=True)).json()
+        assert (dry["created"], dry["listed"], dry["rowErrors"]) == ([], 2, [])
+        assert (await db.read("MATCH (p:Provider) RETURN count(p) AS n"))[0]["n"] == 0
+        answer = await _import(live_server, content, name, staff_token)
+        done = answer.json()
+        assert answer.status_code == 200, done
+        assert ([p["listingStatus"] for p in done["created"]], done["listed"]) == (["LISTED", "LISTED"], 2)
         again = (await api.ok(PUBLISH, {"input": {"title": f"re-import of {name}"}}, token=staff_token))
         assert await entries_of(again["publishEdition"]["edition"]["number"]) == published  # same providers, fields
 
     # importing the same file again: every row is a duplicate, nothing is written
     before = (await db.read("MATCH (p:Provider) RETURN count(p) AS n"))[0]["n"]
-    result = await api.run(IMPORT, {"input": {"filename": "edition.csv",
-                                              "content": base64.b64encode(csv_file.content).decode()}},
-                           token=staff_token)
-    payload = result.data["importProviders"]
+    answer = await _import(live_server, csv_file.content, "edition.csv", staff_token)
+    payload = answer.json()
+    assert answer.status_code == 422
     assert [(e["row"], e["code"]) for e in payload["rowErrors"]] == [(2, "DUPLICATE"), (3, "DUPLICATE")]
     assert payload["created"] == [] and (await db.read("MATCH (p:Provider) RETURN count(p) AS n"))[0]["n"] == before
 
 
-async def test_a_bad_file_writes_nothing_and_reports_rows(api, db, staff_token):
+async def test_a_bad_file_writes_nothing_and_reports_rows(api, db, staff_token, live_server):
     good, other = credit_code(), credit_code()
     content = (f"kind,name,credit_code,region,certifications\r\n"
                f"MANUFACTURER,好公司甲,{good},成都市,ISO9001\r\n"
                f"MANUFACTURER,坏地区乙,{other},火星,\r\n"
                f"MANUFACTURER,坏代码丙,91510100XXXXXXXXXX,成都市,\r\n").encode()
     before = (await db.read("MATCH (p:Provider) RETURN count(p) AS n"))[0]["n"]
-    result = await api.run(IMPORT, {"input": {"filename": "list.csv", "content": base64.b64encode(content).decode()}},
-                           token=staff_token)
-    payload = result.data["importProviders"]
-    assert {(e["row"], e["column"], e["code"]) for e in payload["rowErrors"]} >= {
-        (3, "region", "UNRESOLVED"), (4, "creditCode", "INVALID_CREDIT_CODE")}
+    answer = await _import(live_server, content, "list.csv", staff_token)
+    payload = answer.json()
+    assert answer.status_code == 422
+    assert {(e["row"], e["column"], e["code"]) for e in payload["rowErrors"]} == {
+        (3, "region", "UNRESOLVED"), (4, "credit_code", "INVALID_CREDIT_CODE")}
     assert payload["created"] == []
     assert (await db.read("MATCH (p:Provider) RETURN count(p) AS n"))[0]["n"] == before
-    not_base64 = await api.run(IMPORT, {"input": {"filename": "x.csv", "content": "%%%"}}, token=staff_token)
-    assert not_base64.data["importProviders"]["errors"][0]["code"] == "INVALID"
+    unknown = (await _import(live_server, b"kind,name,salary\r\n", "x.csv", staff_token)).json()
+    assert "salary" in unknown["errors"][0]["message"]
+    assert (await _import(live_server, b"x" * (5 * 1024 * 1024 + 1), "x.csv", staff_token)).status_code == 413
     _pid, provider_token, _ = await api.register_provider()
-    forbidden = await api.run(IMPORT, {"input": {"filename": "list.csv", "content": ""}}, token=provider_token)
-    assert forbidden.data["importProviders"]["errors"][0]["code"] == "FORBIDDEN"
+    assert (await _import(live_server, content, "list.csv", provider_token)).status_code == 403
+    assert (await _import(live_server, content, "list.csv", None)).status_code == 401
 
 
 async def test_a_verdict_survives_a_profile_update_that_keeps_the_certificate(api, staff_token):
