@@ -25,6 +25,8 @@ _SUFFIXES = tuple(sorted((
     "co ltd", "co., ltd", "company limited", "limited", "ltd", "inc", "corp", "corporation", "llc", "gmbh",
 ), key=len, reverse=True))
 _BRACKETED = re.compile(r"[(（][^)）]{1,12}[)）]")
+# Numbers that tell organisations apart: 1号/2号, 第一/第二 (a numeral inside a word, 一体化, is not one).
+_NUMBERS = re.compile(r"\d+|第[零一二三四五六七八九十百]+")
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
@@ -44,13 +46,20 @@ def normalise_name(name: str) -> str:
 
 
 def name_similarity(a: str, b: str) -> float:
-    """0 … 1: how alike two organisation names are once normalised (1 = the same name)."""
+    """0 … 1: how alike two organisation names are once normalised (1 = the same name).
+
+    Names whose numbers differ (重庆第二机床厂 / 重庆第三机床厂, 1号 / 2号) are never scored as the same
+    organisation: their similarity stays below DUPLICATE_SIMILARITY, so at most staff review them.
+    """
     left, right = normalise_name(a), normalise_name(b)
     if not left or not right:
         return 0.0
     if left == right:
         return 1.0
-    return SequenceMatcher(None, left, right, autojunk=False).ratio()
+    score = SequenceMatcher(None, left, right, autojunk=False).ratio()
+    if _NUMBERS.findall(left) != _NUMBERS.findall(right):
+        score = min(score, DUPLICATE_SIMILARITY - 0.01)
+    return score
 
 
 class Verdict(Enum):

@@ -37,6 +37,13 @@ def test_thresholds_in_the_same_region(other, verdict):
         assert "prv_1" in judgement.reason
 
 
+@pytest.mark.parametrize(("left", "right"), [("重庆第二机床厂", "重庆第三机床厂"),
+                                            ("链接对照1有限公司", "链接对照2有限公司")])
+def test_names_that_differ_by_a_number_are_at_most_reviewed(left, right):
+    judgement = judge(left, None, [Candidate("prv_1", right, None, same_region=True)])
+    assert judgement.verdict is Verdict.REVIEW
+
+
 def test_similar_name_in_another_region_is_another_organisation():
     elsewhere = Candidate("prv_1", "成都精工机械有限公司", None, same_region=False)
     judgement = judge("成都精工机械有限公司", None, [elsewhere])
