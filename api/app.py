@@ -26,6 +26,8 @@ from api.curation.imports import import_providers
 from api.extensions import safe_errors
 from api.schema import build_schema
 from api.services import Services
+from api.web import pages as web_pages
+from api.web.vendor import offline_graphiql_html
 
 log = logging.getLogger("gongxu.api")
 
@@ -40,6 +42,11 @@ class GongxuGraphQL(GraphQL):
         super().__init__(build_schema(production=settings.production),
                          graphql_ide=None if settings.production else "graphiql", allow_queries_via_get=False)
         self._state = app_state
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """strawberry's GraphiQL page with its files served from /static (api/web/vendor.py), not unpkg."""
+        return offline_graphiql_html(super().graphql_ide_html)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:
@@ -115,6 +122,7 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
             Route("/graphql", Authenticated(graphql_app, state), methods=["GET", "POST"]),
             Route("/editions/{number}.{format}", edition_download, methods=["GET"]),
             Route("/imports/providers", provider_import, methods=["POST"]),
+            *web_pages.routes(state),  # /reports (staff pages) and /static (local front-end files)
         ],
         lifespan=lifespan,
     )

@@ -34,6 +34,7 @@ from api.providers.mutations import ProviderMutation
 from api.providers.queries import ProviderQuery, ProviderSearchQuery
 from api.providers.types import Manufacturer, ServiceProvider
 from api.reference.queries import ReferenceQuery
+from api.reports import ReportsQuery
 from api.system import SystemQuery
 
 MAX_DEPTH = 10
@@ -45,9 +46,9 @@ SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 @strawberry.type(name="Query")
 class RootQuery(SystemQuery, ProviderQuery, EnterpriseQuery, NeedQuery, ProviderSearchQuery, ReferenceQuery,
-                MatchingQuery, CurationQuery):
-    """The directory and reference queries plus the matching engine's (api/matching) and staff curation's
-    (api/curation)."""
+                MatchingQuery, ReportsQuery, CurationQuery):
+    """The directory and reference queries, the matching engine's (api/matching), staff reports and staff
+    curation (api/curation)."""
 
 
 @strawberry.type(name="Mutation")

@@ -23,16 +23,21 @@ ACTIVE_CERT = ("h.status = 'ACTIVE' AND (h.valid_until IS NULL OR h.valid_until 
 TRUSTED_CERT = ("coalesce(h.verification, 'DECLARED') <> 'REJECTED' "
                 "AND (NOT coalesce(n.require_verified, false) OR h.verification = 'VERIFIED')")
 
-# Hard constraints on a (need n, provider p) pair, apart from capacity. `req_certs` must be in scope.
-# Only providers LISTED in the resource pool are matched (docs/CURATION.md).
+# Hard constraints on a (need n, provider p) pair, apart from capacity — one named predicate each, so the
+# staff reports (graph/repositories/reports.py) count eliminations with exactly the matcher's rules.
+# `req_certs` must be in scope. Only providers LISTED in the resource pool are matched (docs/CURATION.md).
+LISTED_OK = "p.listing_status = 'LISTED'"
+KIND_OK = """((n.kind = 'CAPACITY' AND p:Manufacturer)
+   OR (n.kind <> 'CAPACITY' AND EXISTS { (p)-[:STATES]->(:CapabilityStatement) }))"""
+CERTS_OK = f"""all(code IN req_certs WHERE EXISTS {{
+        MATCH (p)-[h:HOLDS]->(:Certification {{code: code}}) WHERE {ACTIVE_CERT} AND {TRUSTED_CERT} }})"""
+REGION_OK = """(NOT EXISTS { (n)-[:WITHIN_REGION]->(:Region) }
+       OR EXISTS { (p)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(:Region)<-[:WITHIN_REGION]-(n) })"""
 PAIR_CONSTRAINTS = f"""
-  p.listing_status = 'LISTED'
-  AND ((n.kind = 'CAPACITY' AND p:Manufacturer)
-   OR (n.kind <> 'CAPACITY' AND EXISTS {{ (p)-[:STATES]->(:CapabilityStatement) }}))
-  AND all(code IN req_certs WHERE EXISTS {{
-        MATCH (p)-[h:HOLDS]->(:Certification {{code: code}}) WHERE {ACTIVE_CERT} AND {TRUSTED_CERT} }})
-  AND (NOT EXISTS {{ (n)-[:WITHIN_REGION]->(:Region) }}
-       OR EXISTS {{ (p)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(:Region)<-[:WITHIN_REGION]-(n) }})
+  {LISTED_OK}
+  AND {KIND_OK}
+  AND {CERTS_OK}
+  AND {REGION_OK}
 """
 
 

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from matching.curation.policy import PROVIDER_KINDS, check_tags
+from matching.capability_links import STATEMENT_KINDS
+from matching.curation.policy import check_tags
 from matching.validation import (
     MAX_LIST,
     ErrorCode,
@@ -283,8 +284,8 @@ def parse_provider_file(content: bytes, filename: str | None = None) -> ParsedFi
 def _input_errors(data: dict[str, Any]) -> list[UserError]:
     """The checks ``registerProvider`` runs before it touches the database."""
     errors = check_organisation(data)
-    if data.get("kind") not in PROVIDER_KINDS:
-        errors.append(UserError(ErrorCode.INVALID, "kind", f"kind must be one of {', '.join(PROVIDER_KINDS)}"))
+    if data.get("kind") not in STATEMENT_KINDS:
+        errors.append(UserError(ErrorCode.INVALID, "kind", f"kind must be one of {', '.join(STATEMENT_KINDS)}"))
     errors += check_tags(data.get("tags"))
     statements = data.get("capabilities") or []
     if len(statements) > MAX_LIST:

@@ -18,12 +18,13 @@ from graph.db import Tx
 from graph.repositories import audit, capability_statements, providers
 from graph.repositories.freshness import bump_data_version
 from graph.viewer import Viewer
+from matching.capability_links import STATEMENT_KINDS
 from matching.curation import commands
 from matching.curation.duplicates import Candidate, Verdict
 from matching.curation.files import RowError, parse_provider_file
 from matching.curation.policy import auto_list, provider_tags
 from matching.intake import Intake
-from matching.intake.capabilities import PROVIDER_KINDS, statement_rows
+from matching.intake.capabilities import statement_rows
 from matching.intake.organisations import org_terms, provider_links, write_provider_links
 from matching.intake.resolution import blank_to_none, resolve
 from matching.intake.runner import Step, new_id
@@ -71,7 +72,7 @@ async def import_providers(intake: Intake, viewer: Viewer, content: bytes, filen
             continue
         if report.row_errors:
             continue  # nothing will be written: no need to embed
-        statements = await statement_rows(step, data.get("capabilities") or [], PROVIDER_KINDS[data["kind"]])
+        statements = await statement_rows(step, data.get("capabilities") or [], STATEMENT_KINDS[data["kind"]])
         links = provider_links(data, codes)
         row = {**{key: blank_to_none(data.get(key)) for key in providers.PROFILE_PROPS},
                "id": new_id("prv"), "kind": data["kind"], "credit_code": data["credit_code"].strip(),

@@ -103,10 +103,10 @@ SYSTEM_ACTOR = "system"  # the actor of audit events no person caused (auto-list
 
 # ------------------------------------------------------------------------------------- provider kinds
 
-# The primary kind decides what a provider may publish (a MANUFACTURER publishes capacity offers).
-PROVIDER_KINDS = ("SERVICE_PROVIDER", "MANUFACTURER")
-# Tags: the provider types the policy documents name (004 §8: 平台运营商、产品供应商、服务提供商, plus
-# manufacturers). A provider carries its primary kind as a tag and any others it declares.
+# The primary kind (matching.capability_links.STATEMENT_KINDS: SERVICE_PROVIDER or MANUFACTURER) decides
+# what a provider may publish (a MANUFACTURER publishes capacity offers). Tags: the provider types the
+# policy documents name (004 §8: 平台运营商、产品供应商、服务提供商, plus manufacturers). A provider
+# carries its primary kind as a tag and any others it declares.
 PROVIDER_TAGS = {
     "PLATFORM_OPERATOR": "平台运营商",
     "PRODUCT_SUPPLIER": "产品供应商",
