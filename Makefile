@@ -15,7 +15,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test eval bench lint install static browser neo4j-start neo4j-stop clean-data lock help
+.PHONY: run test eval bench lint install static browser neo4j-start neo4j-stop clean-data lock help soak audit-deps
 
 help:
 	@echo "make run    — start Neo4j, load the sample data, serve http://127.0.0.1:8000/graphql"
@@ -23,6 +23,7 @@ help:
 	@echo "make eval   — matching quality on the development evaluation set, with baselines"
 	@echo "make bench  — performance at 10k and 100k providers against same-run references (BENCH_ARGS=--quick …)"
 	@echo "make lint   — ruff"
+	@echo "make soak   — load, abusive documents, fuzzing and GraphQL-over-HTTP audits (long; not in make test)"
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "gongxu needs Python 3.11: set PYTHON=python3.11")'
@@ -60,7 +61,7 @@ run: install
 	$(GONGXU) seed load
 	$(GONGXU) serve
 
-test: install browser
+test: install browser audit-deps
 	$(PY) -m pytest
 
 eval: install
@@ -86,3 +87,15 @@ neo4j-stop: $(STAMP)
 lock: $(STAMP)
 	@echo "# Exact versions of every Python dependency (generated with \`pip freeze\`; regenerate with \`make lock\`)." > requirements.lock
 	$(PY) -m pip freeze --exclude-editable | grep -v '^gongxu' >> requirements.lock
+
+# the graphql-http server audits (npm) in a git-ignored folder; make test fetches them and runs them
+AUDIT_DIR := benchmarks/soak/node
+$(AUDIT_DIR)/node_modules/graphql-http/package.json:
+	npm install --prefix $(AUDIT_DIR) --no-audit --no-fund --no-save graphql-http@1.22.4 graphql@16.15.0
+
+audit-deps: $(AUDIT_DIR)/node_modules/graphql-http/package.json
+
+soak: install audit-deps
+	$(GONGXU) neo4j start
+	$(GONGXU) seed load
+	$(PY) -m benchmarks.soak
