@@ -1,4 +1,6 @@
-"""The HTTP service: GraphQL at /graphql (GraphiQL in development), /healthz and /readyz.
+"""The HTTP service: GraphQL at /graphql (GraphiQL in development), /healthz and /readyz, and the
+名录 edition downloads GET /editions/{number}.csv|.xlsx and provider-list imports POST
+/imports/providers (STAFF token; api/curation).
 
 The HTTP layer bounds each request before GraphQL sees it (``BoundedBody``: at most ``MAX_BODY``
 bytes, else 413 without parsing; JSON nested too deep is a 400) and speaks GraphQL over HTTP
@@ -20,7 +22,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -30,6 +32,8 @@ from strawberry.types import ExecutionResult
 from api.auth import InvalidToken, viewer_for
 from api.config import ApiSettings
 from api.context import Context
+from api.curation.downloads import edition_file
+from api.curation.imports import import_providers
 from api.errors import HTTP_STATUS, PAYLOAD_TOO_LARGE, SERVICE_UNAVAILABLE
 from api.extensions import safe_errors
 from api.hardening import InputBounds, MatchingBudget, RateCounter, rate_limiter
@@ -290,12 +294,20 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
         return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
                             status_code=200 if ready else 503)
 
+    async def edition_download(request: Request) -> Response:
+        return await edition_file(request, state)
+
+    async def provider_import(request: Request) -> Response:
+        return await import_providers(request, state)
+
     graphql_app = GongxuGraphQL(state, settings)
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/graphql", BoundedBody(Negotiated(Authenticated(graphql_app, state))), methods=["GET", "POST"]),
+            Route("/editions/{number}.{format}", edition_download, methods=["GET"]),
+            Route("/imports/providers", provider_import, methods=["POST"]),
             *web_pages.routes(state),  # /reports (staff pages) and /static (local front-end files)
         ],
         lifespan=lifespan,

@@ -23,10 +23,13 @@ class Role(Enum):
     STAFF = "STAFF"
 
 
-@strawberry.enum
+@strawberry.enum(description="Provider types the policy documents name. A provider's primary `kind` is "
+                             "SERVICE_PROVIDER or MANUFACTURER; `tags` may add the others.")
 class ProviderKind(Enum):
-    SERVICE_PROVIDER = "SERVICE_PROVIDER"
-    MANUFACTURER = "MANUFACTURER"
+    SERVICE_PROVIDER = strawberry.enum_value("SERVICE_PROVIDER", description="服务提供商")
+    MANUFACTURER = strawberry.enum_value("MANUFACTURER", description="制造商 (publishes capacity offers)")
+    PLATFORM_OPERATOR = strawberry.enum_value("PLATFORM_OPERATOR", description="平台运营商 (a tag)")
+    PRODUCT_SUPPLIER = strawberry.enum_value("PRODUCT_SUPPLIER", description="产品供应商 (a tag)")
 
 
 @strawberry.enum(description="SERVICE: 服务 (a service capability); PROCESS: 工艺 (a manufacturing process).")

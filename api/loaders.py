@@ -14,7 +14,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from graph.db import Database
-from graph.repositories import capability_statements, capacity_offers, enterprises, lookups, needs, providers
+from graph.repositories import capability_statements, capacity_offers, curation, enterprises, lookups, needs, providers
 from graph.repositories.reference import HIERARCHY, REFERENCE_LABELS
 from graph.viewer import Viewer
 
@@ -43,6 +43,7 @@ class Loaders:
         self.offers_by_provider: DataLoader[str, list[Row]] = DataLoader(self._offers_by_provider)
         self.offer: DataLoader[str, Row | None] = DataLoader(self._offers)
         self.certifications_by_provider: DataLoader[str, list[Row]] = DataLoader(self._certifications)
+        self.listing_history: DataLoader[str, list[Row]] = DataLoader(self._listing_history)
         self.enterprise: DataLoader[str, Row | None] = DataLoader(self._enterprises)
         self.need: DataLoader[str, Row | None] = DataLoader(self._needs)
         self.reference: dict[str, DataLoader[str, Row | None]] = {
@@ -68,6 +69,9 @@ class Loaders:
 
     async def _certifications(self, ids: list[str]) -> list[list[Row]]:
         return _grouped(await providers.certifications(self.db, ids), ids, "provider_id")
+
+    async def _listing_history(self, ids: list[str]) -> list[list[Row]]:
+        return _grouped([dict(e) for e in await curation.histories(self.db, ids)], ids, "provider_id")
 
     async def _enterprises(self, ids: list[str]) -> list[Row | None]:
         return _by_key(await enterprises.by_ids(self.db, ids, self.viewer), ids, "id")

@@ -1,7 +1,7 @@
 """The GraphQL schema: the root types composed from the domains' mixins, with protection.
 
 Each domain package (``api/providers``, ``api/offers``, ``api/enterprises``, ``api/needs``,
-``api/reference``, ``api/matching``) holds its types, inputs, queries and mutations; the order of
+``api/reference``, ``api/matching``, ``api/curation``) holds its types, inputs, queries and mutations; the order of
 the mixins below is the order of the root fields in ``schema.graphql``.
 
 ``build_schema(production)`` adds the limits every deployment has (depth 10, 15 aliases, 2,000
@@ -21,6 +21,7 @@ from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTo
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.curation.schema import CurationMutation, CurationQuery
 from api.enterprises.mutations import EnterpriseMutation
 from api.enterprises.queries import EnterpriseQuery
 from api.errors import deliberate
@@ -45,13 +46,15 @@ SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 @strawberry.type(name="Query")
 class RootQuery(SystemQuery, ProviderQuery, EnterpriseQuery, NeedQuery, ProviderSearchQuery, ReferenceQuery,
-                MatchingQuery, ReportsQuery):
-    """The directory and reference queries, the matching engine's (api/matching) and staff reports."""
+                MatchingQuery, ReportsQuery, CurationQuery):
+    """The directory and reference queries, the matching engine's (api/matching), staff reports and staff
+    curation (api/curation)."""
 
 
 @strawberry.type(name="Mutation")
-class RootMutation(EnterpriseMutation, ProviderMutation, OfferMutation, NeedMutation, MatchingMutation):
-    """The intake mutations plus match decisions (api/matching)."""
+class RootMutation(EnterpriseMutation, ProviderMutation, OfferMutation, NeedMutation, MatchingMutation,
+                   CurationMutation):
+    """The intake mutations plus match decisions (api/matching) and staff curation (api/curation)."""
 
 
 class GongxuSchema(strawberry.Schema):

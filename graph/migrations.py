@@ -102,12 +102,30 @@ def _matching_state(_dimension: int) -> list[str]:
     ]
 
 
+def _curation(_dimension: int) -> list[str]:
+    """Issue 11: listing status, audit log, 名录 editions; existing providers join the pool as LISTED."""
+    return [
+        "CREATE INDEX provider_listing_status IF NOT EXISTS FOR (p:Provider) ON (p.listing_status)",
+        "CREATE CONSTRAINT audit_event_id IF NOT EXISTS FOR (e:AuditEvent) REQUIRE e.id IS UNIQUE",
+        "CREATE INDEX audit_event_at IF NOT EXISTS FOR (e:AuditEvent) ON (e.at)",
+        "CREATE INDEX audit_event_target IF NOT EXISTS FOR (e:AuditEvent) ON (e.target)",
+        "CREATE CONSTRAINT edition_number IF NOT EXISTS FOR (e:Edition) REQUIRE e.number IS UNIQUE",
+        "CREATE CONSTRAINT sequence_name IF NOT EXISTS FOR (s:Sequence) REQUIRE s.name IS UNIQUE",
+        "CREATE CONSTRAINT unverified_term_key IF NOT EXISTS FOR (t:UnverifiedTerm) REQUIRE t.key IS UNIQUE",
+        "CREATE INDEX unverified_term_status IF NOT EXISTS FOR (t:UnverifiedTerm) ON (t.status)",
+        # data written before listing existed was public: it stays so (a no-op once every provider has a status)
+        "MATCH (p:Provider) WHERE p.listing_status IS NULL "
+        "CALL (p) { SET p.listing_status = 'LISTED' } IN TRANSACTIONS OF 10000 ROWS",
+    ]
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "uniqueness constraints", _constraints),
     Migration(2, "full-text indexes (cjk)", _fulltext),
     Migration(3, "vector indexes", _vectors),
     Migration(4, "lookup indexes", _lookups),
     Migration(5, "matching state and freshness indexes", _matching_state),
+    Migration(6, "curation: listing status, audit log, editions", _curation),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -79,6 +79,8 @@ def certification_sentence(required: dict[str, Any] | None, holding: dict[str, A
         return f"{label}: not held"
     until = iso(holding.get("valid_until"))
     detail = f"{label}: held, {holding['status']}" + (f" until {until}" if until else " (no expiry date)")
+    verification = holding.get("verification") or "DECLARED"
+    detail += ", verified by staff" if verification == "VERIFIED" else ", declared only (not verified by staff)"
     if until and deadline is not None and until < (iso(deadline) or ""):
         detail += f" — expires before the deadline {iso(deadline)}"
     return detail

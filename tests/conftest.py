@@ -19,7 +19,8 @@ from graph.db import Database
 from graph.server import Connection
 
 ORG_LABELS = ("Enterprise", "Provider", "CapabilityStatement", "CapacityOffer", "Need", "Match", "ApiToken",
-              "ClientMutation")
+              "ClientMutation", "ListingEvent", "AuditEvent", "Edition", "EditionEntry", "Sequence",
+              "UnverifiedTerm")
 
 
 @pytest.fixture(scope="session")

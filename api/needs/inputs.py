@@ -28,6 +28,9 @@ class PostNeedInput:
         default=UNSET, description="Providers must be located within one of these (codes or names: 成渝地区 …).")
     budget_min: float | None = UNSET
     budget_max: float | None = UNSET
+    require_verified: bool | None = strawberry.field(
+        default=UNSET, description="Only certificates staff VERIFIED satisfy requiredCertifications (default: "
+                                   "declared ones count, and the explanation says which were only declared).")
     client_mutation_id: str | None = client_mutation_id_field()
 
 
@@ -47,6 +50,9 @@ class UpdateNeedInput:
     regions: list[str] | None = UNSET
     budget_min: float | None = UNSET
     budget_max: float | None = UNSET
+    require_verified: bool | None = strawberry.field(
+        default=UNSET, description="Only certificates staff VERIFIED satisfy requiredCertifications (default: "
+                                   "declared ones count, and the explanation says which were only declared).")
     client_mutation_id: str | None = client_mutation_id_field()
 
 

@@ -37,6 +37,7 @@ class Need(relay.Node):
     deadline: date | None
     budget_min: float | None = strawberry.field(description="In yuan (CNY).")
     budget_max: float | None = strawberry.field(description="In yuan (CNY).")
+    require_verified: bool = strawberry.field(description="Only VERIFIED certificates satisfy the required ones.")
     status: NeedStatus
     created_at: datetime | None
     updated_at: datetime | None
@@ -49,6 +50,7 @@ class Need(relay.Node):
                    description=row.get("description"), quantity=row.get("quantity"),
                    unit=Unit(unit) if unit is not None else None,
                    deadline=row.get("deadline"), budget_min=row.get("budget_min"), budget_max=row.get("budget_max"),
+                   require_verified=bool(row.get("require_verified")),
                    status=NeedStatus(row.get("status") or "OPEN"), created_at=row.get("created_at"),
                    updated_at=row.get("updated_at"), row=row)
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import strawberry
 
+from api.curation.enums import ListingStatus
 from api.enums import CertificationStatus, ProviderKind, ProviderSortField, SortDirection
 from api.inputs import UNSET, client_mutation_id_field
 
@@ -25,7 +26,9 @@ class CapabilityStatementInput:
 
 @strawberry.input
 class RegisterProviderInput:
-    kind: ProviderKind
+    kind: ProviderKind = strawberry.field(description="SERVICE_PROVIDER or MANUFACTURER; other types go in `tags`.")
+    tags: list[ProviderKind] | None = strawberry.field(
+        default=UNSET, description="Further types: PLATFORM_OPERATOR 平台运营商, PRODUCT_SUPPLIER 产品供应商 …")
     name: str
     credit_code: str = strawberry.field(description="统一社会信用代码 (18 characters, check digit verified).")
     description: str | None = UNSET
@@ -55,6 +58,8 @@ class UpdateProviderInput:
     contact_name: str | None = UNSET
     contact_phone: str | None = UNSET
     contact_email: str | None = UNSET
+    tags: list[ProviderKind] | None = strawberry.field(default=UNSET, description="Replaces the tags (the primary "
+                                                                                  "kind always stays one).")
     client_mutation_id: str | None = client_mutation_id_field()
 
 
@@ -80,7 +85,10 @@ class ProviderFilter:
                                                                     "located in any region PART_OF it matches.")
     certification: str | None = strawberry.field(default=None, description="Held with status ACTIVE.")
     industry: str | None = None
-    kind: ProviderKind | None = None
+    kind: ProviderKind | None = strawberry.field(default=None, description="The primary kind or any tag "
+                                                                           "(PLATFORM_OPERATOR …).")
+    listing_status: ListingStatus | None = strawberry.field(
+        default=None, description="STAFF only: providers in another listing status (others always see LISTED).")
     text: str | None = strawberry.field(default=None, description="Substring of name, description or a "
                                                                   "capability statement (case-insensitive).")
 

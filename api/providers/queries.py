@@ -21,6 +21,15 @@ MAX_SEARCH = 50
 MAX_SEARCH_TEXT = 500
 
 
+def _listing_status(info: strawberry.Info, filter: ProviderFilter) -> str:
+    """LISTED for everyone; staff may browse another listing status."""
+    wanted = filter.listing_status.value if filter.listing_status else "LISTED"
+    if wanted != "LISTED" and not info.context.viewer.is_staff:
+        raise ApiError("filter.listingStatus other than LISTED needs a STAFF token", code="FORBIDDEN",
+                       field="filter.listingStatus")
+    return wanted
+
+
 @strawberry.type
 class ProviderQuery:
     @strawberry.field(description="The public provider directory, filtered and sorted (at most 100 per page).")
@@ -36,6 +45,7 @@ class ProviderQuery:
             "industry": await filter_term(info, "Industry", filter.industry, "filter.industry"),
             "kind": filter.kind.value if filter.kind else None,
             "text": filter_text(filter.text),
+            "listing_status": _listing_status(info, filter),
         }
         db = info.context.db
         rows = await providers.page(db, filters, request)

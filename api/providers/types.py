@@ -12,6 +12,7 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
+from api.curation.enums import ListingEvent, ListingStatus, Verification
 from api.enums import CertificationStatus, OfferStatus, ProviderKind, Unit
 from api.reference.types import (
     CapabilityLink,
@@ -36,6 +37,23 @@ class HeldCertification:
     certification: Certification
     status: CertificationStatus | None
     valid_until: date | None
+    verification: Verification = strawberry.field(description="DECLARED until staff give a verdict.")
+    verified_at: datetime | None
+    provider_id: strawberry.Private[str]
+    evidence_text: strawberry.Private[str | None]
+    verified_by_text: strawberry.Private[str | None]
+
+    def _own_or_staff(self, info: strawberry.Info) -> bool:
+        viewer = info.context.viewer
+        return viewer.is_staff or viewer.is_provider(self.provider_id)
+
+    @strawberry.field(description="What the verdict rests on; the provider itself and staff only.")
+    def evidence(self, info: strawberry.Info) -> str | None:
+        return self.evidence_text if self._own_or_staff(info) else None
+
+    @strawberry.field(description="Who gave the verdict; the provider itself and staff only.")
+    def verified_by(self, info: strawberry.Info) -> str | None:
+        return self.verified_by_text if self._own_or_staff(info) else None
 
 
 @strawberry.type(description="A provider's capability in its own words, linked to the taxonomy.")
@@ -169,8 +187,29 @@ class Provider(relay.Node):
     async def certifications(self, info: strawberry.Info) -> list[HeldCertification]:
         held = await info.context.loaders.certifications_by_provider.load(self.key)
         return [HeldCertification(certification=Certification.from_row(h["node"]),
-                                  status=_enum(CertificationStatus, h.get("status")), valid_until=h.get("valid_until"))
+                                  status=_enum(CertificationStatus, h.get("status")), valid_until=h.get("valid_until"),
+                                  verification=Verification(h.get("verification") or "DECLARED"),
+                                  verified_at=h.get("verified_at"), provider_id=self.key,
+                                  evidence_text=h.get("evidence"), verified_by_text=h.get("verified_by"))
                 for h in held]
+
+    @strawberry.field(description="The provider's types: its primary kind first, then 平台运营商, 产品供应商 … "
+                                  "it declared.")
+    def tags(self) -> list[ProviderKind]:
+        return [ProviderKind(t) for t in (self.row.get("tags") or [self.kind.value])]
+
+    @strawberry.field(description="Its place in the resource pool. Only LISTED providers are public; others are "
+                                  "seen by themselves and staff.")
+    def listing_status(self) -> ListingStatus:
+        return ListingStatus(self.row.get("listing_status") or "APPLIED")
+
+    @strawberry.field(description="Every listing decision, oldest first (who, when, why): the provider itself and "
+                                  "staff only (empty for others).")
+    async def listing_history(self, info: strawberry.Info) -> list[ListingEvent]:
+        viewer = info.context.viewer
+        if not (viewer.is_staff or viewer.is_provider(self.key)):
+            return []
+        return [ListingEvent.from_row(r) for r in await info.context.loaders.listing_history.load(self.key)]
 
     @strawberry.field(description="The provider's capability statements.")
     async def capabilities(self, info: strawberry.Info) -> list[CapabilityStatement]:
@@ -181,7 +220,10 @@ class Provider(relay.Node):
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str],
                             required: bool = False) -> list[Provider | None]:
         rows = await info.context.loaders.provider.load_many(list(node_ids))
-        found = [provider_from_row(row) for row in rows]
+        viewer = info.context.viewer
+        # only the pool is public: an unlisted provider is found by itself and staff
+        found = [provider_from_row(row) if row and (row.get("listing_status") == "LISTED" or viewer.is_staff
+                                                    or viewer.is_provider(row["id"])) else None for row in rows]
         return [node if node is not None and isinstance(node, cls) else None for node in found]
 
 

@@ -69,7 +69,9 @@ async def upsert_providers(db: Database, rows: list[dict[str, Any]], fresh: bool
                 "SET p.name = row.name, p.kind = row.kind, p.credit_code = row.credit_code, "
                 "p.description = row.description, p.website = row.website, p.contact_name = row.contact_name, "
                 "p.contact_phone = row.contact_phone, p.contact_email = row.contact_email, "
-                "p.rating = row.rating, p.created_at = coalesce(p.created_at, datetime(row.created_at))",
+                "p.rating = row.rating, p.created_at = coalesce(p.created_at, datetime(row.created_at)), "
+                # sample and generated providers are in the pool unless a row says otherwise
+                "p.listing_status = coalesce(row.listing_status, p.listing_status, 'LISTED')",
                 rows=[{**r, "created_at": r.get("created_at") or "2026-01-01T00:00:00Z"} for r in batch])
         await _replace_links(tx, _region_rows(rows), "Provider", "LOCATED_IN", "Region", "region_codes", fresh=fresh)
         await _replace_links(tx, rows, "Provider", "IN_INDUSTRY", "Industry", "industry_codes", fresh=fresh)

@@ -19,25 +19,31 @@ from typing import Any
 from graph.db import Database
 
 ACTIVE_CERT = ("h.status = 'ACTIVE' AND (h.valid_until IS NULL OR h.valid_until >= $as_of)")
+# A certificate staff rejected never counts; a need with require_verified counts only VERIFIED ones.
+TRUSTED_CERT = ("coalesce(h.verification, 'DECLARED') <> 'REJECTED' "
+                "AND (NOT coalesce(n.require_verified, false) OR h.verification = 'VERIFIED')")
 
 # Hard constraints on a (need n, provider p) pair, apart from capacity — one named predicate each, so the
 # staff reports (graph/repositories/reports.py) count eliminations with exactly the matcher's rules.
-# `req_certs` must be in scope.
+# `req_certs` must be in scope. Only providers LISTED in the resource pool are matched (docs/CURATION.md).
 # Certifications: every required one is held ACTIVE — itself or one that `satisfies` it (等保三级 covers
-# 等保二级). A required certification nobody has defined yet is an unverified term the need MENTIONS; it
-# still constrains: only a provider that MENTIONS the same term (same kind and normalised text, so the
-# same node) as held ACTIVE passes.
+# 等保二级) — and trusted (not REJECTED by staff; VERIFIED when the need requires verified certificates).
+# A required certification nobody has defined yet is an unverified term the need MENTIONS; it still
+# constrains: only a provider that MENTIONS the same term (same kind and normalised text, so the same
+# node) as held ACTIVE passes — such a declaration can never be VERIFIED, so a verified-only need refuses it.
+LISTED_OK = "p.listing_status = 'LISTED'"
 KIND_OK = """((n.kind = 'CAPACITY' AND p:Manufacturer)
    OR (n.kind <> 'CAPACITY' AND EXISTS { (p)-[:STATES]->(:CapabilityStatement) }))"""
 CERTS_OK = f"""(all(code IN req_certs WHERE EXISTS {{
         MATCH (p)-[h:HOLDS]->(c:Certification)
-        WHERE (c.code = code OR code IN coalesce(c.satisfies, [])) AND {ACTIVE_CERT} }})
+        WHERE (c.code = code OR code IN coalesce(c.satisfies, [])) AND {ACTIVE_CERT} AND {TRUSTED_CERT} }})
    AND all(t IN [(n)-[:MENTIONS]->(u:UnverifiedTerm {{kind: 'CERTIFICATION'}}) | u] WHERE EXISTS {{
-        MATCH (p)-[h:MENTIONS]->(t) WHERE {ACTIVE_CERT} }}))"""
+        MATCH (p)-[h:MENTIONS]->(t) WHERE {ACTIVE_CERT} AND {TRUSTED_CERT} }}))"""
 REGION_OK = """(NOT EXISTS { (n)-[:WITHIN_REGION]->(:Region) }
        OR EXISTS { (p)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(:Region)<-[:WITHIN_REGION]-(n) })"""
 PAIR_CONSTRAINTS = f"""
-  {KIND_OK}
+  {LISTED_OK}
+  AND {KIND_OK}
   AND {CERTS_OK}
   AND {REGION_OK}
 """
@@ -126,7 +132,8 @@ RETURN n.id AS need_id, p.id AS provider_id, p.name AS name, p.kind AS kind, p.r
   [(p)-[h:HOLDS]->(c:Certification)
      WHERE c.code IN req_certs OR any(x IN coalesce(c.satisfies, []) WHERE x IN req_certs) |
      {{code: CASE WHEN c.code IN req_certs THEN c.code ELSE head([x IN c.satisfies WHERE x IN req_certs]) END,
-       name: c.name, status: h.status, valid_until: h.valid_until}}] AS certifications,
+       name: c.name, status: h.status, valid_until: h.valid_until,
+       verification: coalesce(h.verification, 'DECLARED')}}] AS certifications,
   head([(p)-[:LOCATED_IN]->(r:Region) | {{code: r.code, name: r.name_zh, lat: r.lat, lon: r.lon}}]) AS region,
   [(p)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(r:Region)<-[:WITHIN_REGION]-(n) | r.name_zh] AS region_matches,
   COUNT {{

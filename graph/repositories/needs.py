@@ -15,7 +15,8 @@ from graph.repositories.paging import PageRequest, keyset_clauses
 from graph.repositories.rows import NeedRow, native, sorted_material_links
 from graph.viewer import Viewer
 
-NEED_PROPS = ("kind", "title", "description", "quantity", "unit", "deadline", "budget_min", "budget_max")
+NEED_PROPS = ("kind", "title", "description", "quantity", "unit", "deadline", "budget_min", "budget_max",
+              "require_verified")
 
 SORTS = {
     "CREATED": "coalesce(n.created_at.epochMillis, 0)",
@@ -27,7 +28,7 @@ _READABLE = "($viewer_role = 'STAFF' OR ($viewer_role = 'ENTERPRISE' AND e.id = 
 
 _PROJECTION = """
 e.id AS enterprise_id,
-n {.id, .kind, .title, .description, .quantity, .unit, .deadline, .budget_min, .budget_max, .status,
+n {.id, .kind, .title, .description, .quantity, .unit, .deadline, .budget_min, .budget_max, .require_verified, .status,
    .created_at, .updated_at} AS node,
 [(n)-[r:REQUIRES_CAPABILITY]->(c:Capability) | {code: c.code, confidence: r.confidence, method: r.method,
                                                node: __CAPABILITY__}] AS links,

@@ -29,16 +29,19 @@ SORTS = {
 
 _PROJECTION = """
 p {.id, .name, .kind, .credit_code, .description, .website, .contact_name, .contact_phone, .contact_email,
-   .rating, .created_at} AS node,
+   .rating, .created_at, .listing_status, .tags} AS node,
 [(p)-[:LOCATED_IN]->(r:Region) | r.code] AS region_codes,
 [(p)-[:IN_INDUSTRY]->(i:Industry) | i.code] AS industry_codes,
 [(p)-[:SUPPORTS_MODE]->(m:SharingMode) | m.code] AS sharing_mode_codes
 """
 
-# Each filter is off when its parameter is null. Capability and region filters include descendants:
-# a statement ABOUT a sub-capability matches its category; a provider in 成都 matches 四川 and 成渝地区.
+# Each filter is off when its parameter is null, except listing_status: LISTED unless the caller (staff)
+# passes another status or None explicitly (only listed providers are public). `kind` matches the
+# primary kind or any tag. Capability and region filters include descendants: a statement ABOUT a
+# sub-capability matches its category; a provider in 成都 matches 四川 and 成渝地区.
 _FILTERS = """
-WHERE ($kind IS NULL OR p.kind = $kind)
+WHERE ($listing_status IS NULL OR p.listing_status = $listing_status)
+  AND ($kind IS NULL OR p.kind = $kind OR $kind IN coalesce(p.tags, []))
   AND ($capability IS NULL
        OR EXISTS { MATCH (p)-[:STATES]->(:CapabilityStatement)-[:ABOUT]->(:Capability)
                          -[:CHILD_OF*0..3]->(:Capability {code: $capability}) }
@@ -55,11 +58,12 @@ WHERE ($kind IS NULL OR p.kind = $kind)
        OR EXISTS { MATCH (p)-[:STATES]->(s:CapabilityStatement) WHERE toLower(s.text) CONTAINS $text })
 """
 
-FILTER_KEYS = ("kind", "capability", "region", "certification", "industry", "text")
+FILTER_KEYS = ("listing_status", "kind", "capability", "region", "certification", "industry", "text")
 
 
 def _filter_params(filters: dict[str, Any]) -> dict[str, Any]:
     params = {key: filters.get(key) for key in FILTER_KEYS}
+    params["listing_status"] = filters.get("listing_status", "LISTED")  # public unless a caller says otherwise
     if params["text"]:
         params["text"] = params["text"].lower()
     return params
@@ -96,10 +100,13 @@ async def by_ids(db: Database, ids: list[str]) -> list[ProviderRow]:
 
 
 async def certifications(db: Database, provider_ids: list[str]) -> list[HeldCertificationRow]:
-    """Held certifications: rows ``{provider_id, code, status, valid_until, node}`` (node: the certification)."""
+    """Held certifications: rows ``{provider_id, code, status, valid_until, verification, evidence, verified_by,
+    verified_at, node}`` (node: the certification)."""
     rows = await db.read(
         "MATCH (p:Provider)-[h:HOLDS]->(c:Certification) WHERE p.id IN $ids "
         "RETURN p.id AS provider_id, c.code AS code, h.status AS status, h.valid_until AS valid_until, "
+        "coalesce(h.verification, 'DECLARED') AS verification, h.verification_evidence AS evidence, "
+        "h.verified_by AS verified_by, h.verified_at AS verified_at, "
         f"{lookups.node_map('Certification', 'c')} AS node ORDER BY c.code",
         ids=list(provider_ids))
     return cast(list[HeldCertificationRow], native_rows(rows))
@@ -134,11 +141,18 @@ async def id_by_credit_code(tx: Tx, credit_code: str) -> str | None:
 
 
 async def create(tx: Tx, row: dict[str, Any]) -> None:
-    """Create a provider (``row``: id, kind, PROFILE_PROPS) with ``created_at`` now; links separately."""
+    """Create a provider (``row``: id, kind, tags, PROFILE_PROPS) with ``created_at`` now; links and the
+    listing status (``graph.repositories.curation``) separately, in the same transaction."""
     label = KIND_LABELS[row["kind"]]
     await tx.rows(
-        f"CREATE (p:Provider:{label} {{id: $id, kind: $kind, created_at: datetime()}}) SET p += $props",
-        id=row["id"], kind=row["kind"], props={key: row.get(key) for key in PROFILE_PROPS})
+        f"CREATE (p:Provider:{label} {{id: $id, kind: $kind, tags: $tags, created_at: datetime()}}) SET p += $props",
+        id=row["id"], kind=row["kind"], tags=list(row.get("tags") or [row["kind"]]),
+        props={key: row.get(key) for key in PROFILE_PROPS})
+
+
+async def set_tags(tx: Tx, provider_id: str, tags: list[str]) -> None:
+    await tx.rows("MATCH (p:Provider {id: $id}) SET p.tags = $tags, p.updated_at = datetime()",
+                  id=provider_id, tags=list(tags))
 
 
 async def update(tx: Tx, provider_id: str, props: dict[str, Any]) -> bool:
@@ -168,10 +182,22 @@ async def replace_links(tx: Tx, provider_id: str, name: str, codes: list[str]) -
 
 
 async def replace_certifications(tx: Tx, provider_id: str, held: list[dict[str, Any]]) -> None:
-    """Replace HOLDS links; each item ``{code, status, valid_until (date|None)}``."""
+    """Replace HOLDS links; each item ``{code, status, valid_until (date|None)}``.
+
+    A staff verdict (``verification``, evidence, who, when) survives when the same certificate comes
+    back with the same ``valid_until``; a new or changed certificate starts DECLARED again.
+    """
     await tx.rows(
         "MATCH (p:Provider {id: $id}) "
-        "CALL (p) { MATCH (p)-[old:HOLDS]->(:Certification) DELETE old } "
-        "WITH p UNWIND $held AS h MATCH (c:Certification {code: h.code}) "
-        "MERGE (p)-[r:HOLDS]->(c) SET r.status = h.status, r.valid_until = h.valid_until",
+        "CALL (p) { OPTIONAL MATCH (p)-[old:HOLDS]->(c:Certification) "
+        "  WITH collect(CASE WHEN old IS NULL THEN null ELSE {code: c.code, until: toString(old.valid_until), "
+        "    verification: old.verification, evidence: old.verification_evidence, by: old.verified_by, "
+        "    at: old.verified_at} END) AS kept, collect(old) AS olds "
+        "  FOREACH (o IN olds | DELETE o) RETURN kept } "
+        "WITH p, kept UNWIND $held AS h MATCH (c:Certification {code: h.code}) "
+        "MERGE (p)-[r:HOLDS]->(c) SET r.status = h.status, r.valid_until = h.valid_until "
+        "WITH r, head([k IN kept WHERE k.code = h.code "
+        "              AND coalesce(k.until, '') = coalesce(toString(h.valid_until), '')]) AS same "
+        "SET r.verification = same.verification, r.verification_evidence = same.evidence, "
+        "r.verified_by = same.by, r.verified_at = same.at",
         id=provider_id, held=list(held))

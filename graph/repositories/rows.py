@@ -79,6 +79,8 @@ class ProviderRow(TypedDict, total=False):
     region_codes: list[str]
     industry_codes: list[str]
     sharing_mode_codes: list[str]
+    listing_status: str | None  # APPLIED | LISTED | REJECTED | SUSPENDED (docs/CURATION.md)
+    tags: list[str]  # the primary kind and the provider types it declared
     sort_key: Any
 
 
@@ -87,6 +89,10 @@ class HeldCertificationRow(TypedDict, total=False):
     code: str
     status: str | None
     valid_until: date | None
+    verification: str  # DECLARED | VERIFIED | REJECTED
+    evidence: str | None
+    verified_by: str | None
+    verified_at: datetime | None
     node: ReferenceRow
 
 
@@ -156,6 +162,7 @@ class NeedRow(TypedDict, total=False):
     deadline: date | None
     budget_min: float | None
     budget_max: float | None
+    require_verified: bool | None
     status: str
     created_at: datetime | None
     updated_at: datetime | None

@@ -1,7 +1,8 @@
 """Candidate rankings for free-text provider search, from the vector and the full-text indexes.
 
-One round trip returns five ranked lists of provider ids (best first); fusing them is the caller's
-business (``matching.search``). Vector indexes are approximate, so callers over-fetch (``k``).
+Only LISTED providers (the public pool) are ranked. One round trip returns five ranked lists of provider
+ids (best first); fusing them is the caller's business (``matching.search``). Vector indexes are
+approximate, so callers over-fetch (``k``).
 """
 
 from __future__ import annotations
@@ -18,21 +19,22 @@ def _fulltext(index: str, provider_path: str, name: str) -> str:
     # index and path are constants of this module, never input
     return (f"CALL () {{ UNWIND CASE WHEN $lucene = '' THEN [] ELSE [$lucene] END AS q "
             f"CALL db.index.fulltext.queryNodes('{index}', q, {{limit: $k}}) YIELD node, score "
-            f"MATCH {provider_path} WITH p, max(score) AS best ORDER BY best DESC, p.id "
+            f"MATCH {provider_path} WITH p, score WHERE p.listing_status = 'LISTED' "
+            f"WITH p, max(score) AS best ORDER BY best DESC, p.id "
             f"RETURN collect(p.id) AS {name} }}")
 
 
 RANKINGS_QUERY = f"""
 CALL () {{
   CALL db.index.vector.queryNodes('capability_statement_embedding', $k, $vector) YIELD node, score
-  MATCH (p:Provider)-[:STATES]->(node)
+  MATCH (p:Provider)-[:STATES]->(node) WHERE p.listing_status = 'LISTED'
   WITH p, max(score) AS best ORDER BY best DESC, p.id
   RETURN collect(p.id) AS statement_vector
 }}
 CALL () {{
   CALL db.index.vector.queryNodes('capacity_offer_embedding', $k, $vector) YIELD node, score
   WITH node, score WHERE node.status = 'PUBLISHED'
-  MATCH (p:Provider)-[:OFFERS]->(node)
+  MATCH (p:Provider)-[:OFFERS]->(node) WHERE p.listing_status = 'LISTED'
   WITH p, max(score) AS best ORDER BY best DESC, p.id
   RETURN collect(p.id) AS offer_vector
 }}

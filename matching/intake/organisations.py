@@ -9,6 +9,9 @@ from graph.db import Tx
 from graph.repositories import capability_statements, enterprises, providers, tokens
 from graph.viewer import Viewer
 from matching.capability_links import STATEMENT_KINDS
+from matching.curation import commands as curation
+from matching.curation.duplicates import Verdict
+from matching.curation.policy import auto_list, check_tags, provider_tags
 from matching.intake.capabilities import StatementRow, statement_rows
 from matching.intake.resolution import (
     Unverified,
@@ -53,7 +56,7 @@ async def _prepare_enterprise(step: Step, data: dict[str, Any]) -> Plan:
     refuse_if(check_organisation(data))
     errors: list[UserError] = []
     unverified: list[Unverified] = []
-    codes = await resolve(step, _org_terms(data), errors, unverified)
+    codes = await resolve(step, org_terms(data), errors, unverified)
     refuse_if(errors)
     issued = tokens.issue()
     row = {**{key: blank_to_none(data.get(key)) for key in enterprises.PROFILE_PROPS},
@@ -76,13 +79,14 @@ async def _prepare_provider(step: Step, data: dict[str, Any]) -> Plan:
     errors = check_organisation(data)
     if data.get("kind") not in STATEMENT_KINDS:
         errors.append(UserError(ErrorCode.INVALID, "kind", f"kind must be one of {', '.join(STATEMENT_KINDS)}"))
+    errors += check_tags(data.get("tags"))
     statements = data.get("capabilities") or []
     for index, statement in enumerate(statements):
         errors += check_statement(statement, f"capabilities.{index}.")
     errors += _check_held(data.get("certifications"))
     refuse_if(errors)
     unverified: list[Unverified] = []
-    codes = await resolve(step, _org_terms(data), errors, unverified)
+    codes = await resolve(step, org_terms(data), errors, unverified)
     await check_capability_codes(step, [(f"capabilities.{i}.capability_codes", s.get("capability_codes") or [])
                                         for i, s in enumerate(statements)], errors)
     refuse_if(errors)
@@ -90,41 +94,50 @@ async def _prepare_provider(step: Step, data: dict[str, Any]) -> Plan:
     statements_to_write = await statement_rows(step, statements, STATEMENT_KINDS[data["kind"]])
     issued = tokens.issue()
     row = {**{key: blank_to_none(data.get(key)) for key in providers.PROFILE_PROPS},
-           "id": provider_id, "kind": data["kind"], "credit_code": data["credit_code"].strip()}
-    links = _provider_links(data, codes)
+           "id": provider_id, "kind": data["kind"], "credit_code": data["credit_code"].strip(),
+           "tags": provider_tags(data["kind"], data.get("tags"))}
+    links = provider_links(data, codes)
 
     async def write(tx: Tx) -> None:
-        if await providers.id_by_credit_code(tx, row["credit_code"]):
-            raise Refusal.of(ErrorCode.DUPLICATE, f"a provider with credit code {row['credit_code']} is registered",
-                             "credit_code")
+        # the pool's admission (docs/CURATION.md): the same credit code, or a near-identical name in the
+        # same region, is refused as DUPLICATE; a similar name is created APPLIED for staff review
+        judgement = await curation.judge_registration(tx, row["name"], row["credit_code"],
+                                                      (links.get("region_codes") or [None])[0])
+        if judgement.verdict is Verdict.DUPLICATE:
+            raise Refusal(curation.duplicate_error(judgement))
         await providers.create(tx, row)
-        await _write_provider_links(tx, provider_id, links)
+        await write_provider_links(tx, provider_id, links)
         await write_unverified(tx, "Provider", provider_id, _with_held(unverified, data))
         await _write_statements(tx, provider_id, statements_to_write)
         await tokens.create(tx, issued.id, issued.hash, "PROVIDER", provider_id)
+        await curation.admit(tx, provider_id, judgement, auto_list())
 
     return Plan(provider_id, write, token=issued.secret)
 
 
 async def _prepare_update(step: Step, provider_id: str, changes: dict[str, Any]) -> Plan:
-    refuse_if(check_organisation(changes, partial=True) + _check_held(changes.get("certifications")))
+    refuse_if(check_organisation(changes, partial=True) + _check_held(changes.get("certifications"))
+              + check_tags(changes.get("tags")))
     errors: list[UserError] = []
     unverified: list[Unverified] = []
-    codes = await resolve(step, _org_terms(changes), errors, unverified)
+    codes = await resolve(step, org_terms(changes), errors, unverified)
     refuse_if(errors)
     # a list given again replaces the stored one, unverified terms included
     replace = tuple(kind for key, kind in (("industries", "INDUSTRY"), ("certifications", "CERTIFICATION"))
                     if key in changes)
     props = {key: blank_to_none(changes[key]) for key in providers.PROFILE_PROPS
              if key in changes and key != "credit_code"}
-    links = _provider_links(changes, codes)
+    links = provider_links(changes, codes)
     viewer = step.viewer
 
     async def write(tx: Tx) -> None:
         require(await providers.access(tx, provider_id, viewer), "provider", provider_id)
         await providers.update(tx, provider_id, props)
-        await _write_provider_links(tx, provider_id, links)
+        await write_provider_links(tx, provider_id, links)
         await write_unverified(tx, "Provider", provider_id, _with_held(unverified, changes), replace=replace)
+        if changes.get("tags") is not None:
+            kind = await providers.kind_of(tx, provider_id)
+            await providers.set_tags(tx, provider_id, provider_tags(kind or "", changes["tags"]))
 
     return Plan(provider_id, write)
 
@@ -132,7 +145,7 @@ async def _prepare_update(step: Step, provider_id: str, changes: dict[str, Any])
 # ------------------------------------------------------------------------------------ helpers
 
 
-def _org_terms(data: dict[str, Any]) -> list[Term]:
+def org_terms(data: dict[str, Any]) -> list[Term]:
     terms = []
     if data.get("region"):
         terms.append(Term("Region", "region", data["region"]))
@@ -166,7 +179,7 @@ def _check_held(held: list[dict[str, Any]] | None) -> list[UserError]:
     return errors
 
 
-def _provider_links(data: dict[str, Any], codes: dict[str, str]) -> dict[str, Any]:
+def provider_links(data: dict[str, Any], codes: dict[str, str]) -> dict[str, Any]:
     """Only the links whose input was given (an update leaves the others as they are)."""
     links: dict[str, Any] = {}
     if "region" in data:
@@ -186,7 +199,7 @@ def _provider_links(data: dict[str, Any], codes: dict[str, str]) -> dict[str, An
     return links
 
 
-async def _write_provider_links(tx: Tx, provider_id: str, links: dict[str, Any]) -> None:
+async def write_provider_links(tx: Tx, provider_id: str, links: dict[str, Any]) -> None:
     for name in ("region_codes", "industry_codes", "sharing_mode_codes"):
         if name in links:
             await providers.replace_links(tx, provider_id, name, links[name])

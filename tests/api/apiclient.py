@@ -25,6 +25,12 @@ def credit_code() -> str:
     return generate_credit_code(_codes, "510100")
 
 
+def distinct_name(number: int) -> str:
+    """A provider name unlike every other one the tests generate (four CJK characters no other name has),
+    so the registration duplicate check (same region, similar name) never mistakes two for one."""
+    return "".join(chr(0x4E00 + (4 * number + k) % 20000) for k in range(4)) + "测试有限公司"
+
+
 def bad_check_digit(code: str) -> str:
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     return code[:17] + alphabet[(alphabet.index(code[17]) + 1) % len(alphabet)]
@@ -96,7 +102,7 @@ class Api:
         return payload["enterprise"]["id"], payload["token"], payload["enterprise"]
 
     async def register_provider(self, kind: str = "MANUFACTURER", **fields: Any) -> tuple[str, str, dict]:
-        values = {"kind": kind, "name": f"测试服务商{next(_counter)}有限公司", "creditCode": credit_code(),
+        values = {"kind": kind, "name": distinct_name(next(_counter)), "creditCode": credit_code(),
                   "region": "成都市", **fields}
         data = await self.ok(REGISTER_PROVIDER, {"input": values})
         payload = data["registerProvider"]

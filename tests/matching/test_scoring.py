@@ -60,7 +60,8 @@ async def test_explanation_names_each_constraint_with_its_data(world: World):
     assert all(c["passed"] for c in best.explanation["constraints"])
     valid_until = (await world.db.read(
         "MATCH (:Provider {id: 'prv_cd_die'})-[h:HOLDS]->() RETURN toString(h.valid_until) AS d"))[0]["d"]
-    assert checks["certification"]["detail"] == f"IATF 16949 汽车质量管理体系: held, ACTIVE until {valid_until}"
+    assert checks["certification"]["detail"] == (f"IATF 16949 汽车质量管理体系: held, ACTIVE until {valid_until}, "
+                                                "declared only (not verified by staff)")
     assert checks["region"]["detail"].startswith("located in 成都市, within 成渝地区")
     assert checks["volume"]["detail"] == "9,000 deliverable ≥ 5,000 needed (3,000/month × 90 days)"
     assert checks["moq"]["detail"] == "5,000 needed ≥ MOQ 500"
