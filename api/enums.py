@@ -13,6 +13,9 @@ from matching.validation import ErrorCode as _ErrorCode
 ErrorCode = strawberry.enum(_ErrorCode, name="ErrorCode", description="Why an input was refused.")
 Unit = strawberry.enum(vocabulary.Unit, name="Unit")
 CertificationStatus = strawberry.enum(vocabulary.CertificationStatus, name="CertificationStatus")
+EnterpriseSize = strawberry.enum(vocabulary.EnterpriseSize, name="EnterpriseSize",
+                                 description="大型 LARGE / 中型 MEDIUM / 小型 SMALL / 微型 MICRO per the national SME "
+                                             "classification (《中小企业划型标准规定》).")
 
 
 @strawberry.enum(description="Who is asking: the role of the API token, or ANONYMOUS without one.")

@@ -33,5 +33,15 @@ class CertificationStatus(Enum):
     EXPIRED = "EXPIRED"
 
 
+class EnterpriseSize(Enum):
+    """大型/中型/小型/微型企业 as the national SME classification (《中小企业划型标准规定》, 工信部联企业〔2011〕300号)
+    defines them by industry, employees and revenue; declared by the enterprise, optional."""
+
+    LARGE = "LARGE"
+    MEDIUM = "MEDIUM"
+    SMALL = "SMALL"
+    MICRO = "MICRO"
+
+
 UNITS = tuple(unit.value for unit in Unit)
 CERTIFICATION_STATUSES = tuple(status.value for status in CertificationStatus)

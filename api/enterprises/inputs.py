@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.enums import EnterpriseSortField, SortDirection
+from api.enums import EnterpriseSize, EnterpriseSortField, SortDirection
 from api.inputs import UNSET, client_mutation_id_field
 
 
@@ -15,6 +15,8 @@ class RegisterEnterpriseInput:
     description: str | None = UNSET
     region: str | None = strawberry.field(default=UNSET, description="Code or name: 510100, 成都市, 成都 …")
     industries: list[str] | None = strawberry.field(default=UNSET, description="Codes or names: C36, 汽车制造 …")
+    size: EnterpriseSize | None = strawberry.field(default=UNSET, description="Optional: 大型/中型/小型/微型 (staff "
+                                                                                 "reports count SMEs served by size).")
     contact_name: str | None = UNSET
     contact_phone: str | None = UNSET
     contact_email: str | None = UNSET

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
-from api.enums import NeedStatus
+from api.enums import EnterpriseSize, NeedStatus
 from api.pagination import page_request
 from api.reference.types import Industry, Region
 from graph.repositories.rows import EnterpriseRow
@@ -24,6 +24,7 @@ class Enterprise(relay.Node):
     name: str
     credit_code: str | None = strawberry.field(description="统一社会信用代码.")
     description: str | None
+    size: EnterpriseSize | None = strawberry.field(description="大型/中型/小型/微型, as the enterprise declared it.")
     contact_name: str | None
     contact_phone: str | None
     contact_email: str | None
@@ -34,7 +35,9 @@ class Enterprise(relay.Node):
     @classmethod
     def from_row(cls, row: EnterpriseRow) -> Enterprise:
         return cls(key=row["id"], name=row.get("name") or "", credit_code=row.get("credit_code"),
-                   description=row.get("description"), contact_name=row.get("contact_name"),
+                   description=row.get("description"),
+                   size=EnterpriseSize(row["size"]) if row.get("size") else None,
+                   contact_name=row.get("contact_name"),
                    contact_phone=row.get("contact_phone"), contact_email=row.get("contact_email"),
                    created_at=row.get("created_at"), region_codes=list(row.get("region_codes") or []),
                    industry_codes=list(row.get("industry_codes") or []))

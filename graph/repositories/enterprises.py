@@ -13,7 +13,7 @@ from graph.repositories.paging import PageRequest, keyset_clauses
 from graph.repositories.rows import EnterpriseRow, native
 from graph.viewer import Viewer
 
-PROFILE_PROPS = ("name", "credit_code", "description", "contact_name", "contact_phone", "contact_email")
+PROFILE_PROPS = ("name", "credit_code", "description", "size", "contact_name", "contact_phone", "contact_email")
 
 SORTS = {
     "NAME": "coalesce(e.name, '')",
@@ -23,7 +23,7 @@ SORTS = {
 _READABLE = "($viewer_role = 'STAFF' OR ($viewer_role = 'ENTERPRISE' AND e.id = $viewer_org))"
 
 _PROJECTION = """
-e {.id, .name, .credit_code, .description, .contact_name, .contact_phone, .contact_email, .created_at} AS node,
+e {.id, .name, .credit_code, .description, .size, .contact_name, .contact_phone, .contact_email, .created_at} AS node,
 [(e)-[:LOCATED_IN]->(r:Region) | r.code] AS region_codes,
 [(e)-[:IN_INDUSTRY]->(i:Industry) | i.code] AS industry_codes
 """

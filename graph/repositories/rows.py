@@ -145,6 +145,7 @@ class EnterpriseRow(TypedDict, total=False):
     contact_name: str | None
     contact_phone: str | None
     contact_email: str | None
+    size: str | None
     created_at: datetime | None
     region_codes: list[str]
     industry_codes: list[str]

@@ -61,3 +61,19 @@ async def test_register_enterprise_refuses_bad_input_and_writes_nothing(api, db,
 async def test_a_wrong_check_digit_is_caught(api):
     result = await api.run(REGISTER_ENTERPRISE, {"input": {"name": "x", "creditCode": bad_check_digit(credit_code())}})
     assert result.data["registerEnterprise"]["errors"][0]["code"] == "INVALID_CREDIT_CODE"
+
+
+async def test_an_enterprise_may_declare_its_size(api, db):
+    """Enterprise.size (大型/中型/小型/微型) is optional on registration, stored as given and read back."""
+    sized = await api.ok(REGISTER_ENTERPRISE, {"input": {"name": "小微样例企业", "creditCode": credit_code(),
+                                                         "size": "MICRO"}})
+    unsized = await api.ok(REGISTER_ENTERPRISE, {"input": {"name": "未申报规模企业", "creditCode": credit_code()}})
+    stored = {row["name"]: row["size"] for row in await db.read("MATCH (e:Enterprise) RETURN e.name AS name, "
+                                                                 "e.size AS size")}
+    assert stored == {"小微样例企业": "MICRO", "未申报规模企业": None}
+    own = await api.ok("{ viewer { enterprise { size } } }", token=sized["registerEnterprise"]["token"])
+    assert own["viewer"]["enterprise"]["size"] == "MICRO"
+    none = await api.ok("{ viewer { enterprise { size } } }", token=unsized["registerEnterprise"]["token"])
+    assert none["viewer"]["enterprise"]["size"] is None
+    refused = await api.run(REGISTER_ENTERPRISE, {"input": {"name": "x", "creditCode": credit_code(), "size": "HUGE"}})
+    assert refused.errors and await _count(db, "Enterprise") == 2
