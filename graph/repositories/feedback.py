@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from graph.db import Tx
+from graph.repositories import deals
 from graph.repositories.matching import DATA_VERSION_BUMP, offer_feasibility
 
 _LOCK_NEED_OF_MATCH = """
@@ -71,8 +72,11 @@ async def book(tx: Tx, need_id: str, match_id: str) -> None:
     await tx.one(_BOOK, need_id=need_id, match_id=match_id)
 
 
-async def decide(tx: Tx, match_id: str, status: str, reason: str | None, actor: str | None) -> None:
+async def decide(tx: Tx, match_id: str, status: str, reason: str | None, actor: str | None,
+                 by_role: str = "ENTERPRISE", by_org: str | None = None) -> None:
+    """Record the decision on the match and as its first transition (deal history, issue 12)."""
     if status not in ("ACCEPTED", "REJECTED"):
         raise ValueError(f"not a decision: {status!r}")
+    await deals.transition(tx, match_id, status, by_role=by_role, by_org=by_org, actor=actor, note=reason)
     await tx.one(_DECIDE, match_id=match_id, status=status, reason=reason, actor=actor)
     await tx.rows(DATA_VERSION_BUMP)
