@@ -40,7 +40,9 @@ from graph.repositories import (
 )
 from graph.repositories import matching as matching_repo
 from graph.viewer import Viewer
+from matching.deals import lifecycle
 from matching.embedding import Embedder
+from matching.engine import MatchingError
 from matching.freshness import today  # one "today" for validation and feasibility (GONGXU_TODAY pins it)
 from matching.linking import Link, TaxonomyLinker
 from matching.validation import (
@@ -474,6 +476,9 @@ class Intake:
             async def work(tx: Tx) -> None:
                 again, _ = await capacity_offers.current(tx, offer_id, viewer)
                 await _require(again, "capacity offer", offer_id)
+                if touched(set(changes), "monthly_volume", "unit", "available_from", "available_to",
+                           "lead_time_days"):
+                    await _refusing(lifecycle.check_offer_cut(tx, offer_id, stored, merged, today()))
                 await capacity_offers.update(tx, offer_id, props, parts.get("embedding"))
                 if "links" in parts:
                     await capacity_offers.replace_process_links(tx, offer_id, parts["links"])
@@ -495,6 +500,7 @@ class Intake:
                 assert stored is not None
                 if stored["status"] != "PUBLISHED":
                     raise Refused(UserError(ErrorCode.INVALID_STATE, None, "the offer is already withdrawn"))
+                await lifecycle.cancel_for_withdrawn_offer(tx, viewer, offer_id)  # releases their capacity
                 await capacity_offers.set_status(tx, offer_id, "WITHDRAWN")
 
             outcome.id = offer_id
@@ -597,6 +603,7 @@ class Intake:
                 assert again is not None
                 if again["status"] != "OPEN":
                     raise Refused(UserError(ErrorCode.INVALID_STATE, None, "a closed need cannot change"))
+                await _refusing(lifecycle.check_need_change(tx, need_id, changes, again))
                 await needs.update(tx, need_id, props, parts.get("embedding"))
                 await needs.replace_links(tx, need_id, parts)
 
@@ -614,6 +621,7 @@ class Intake:
                 assert stored is not None
                 if stored["status"] != "OPEN":
                     raise Refused(UserError(ErrorCode.INVALID_STATE, None, "the need is already closed"))
+                await lifecycle.cancel_for_closed_need(tx, viewer, need_id)  # releases their capacity
                 await needs.set_status(tx, need_id, "CLOSED")
 
             outcome.id = need_id
@@ -709,6 +717,14 @@ def _allowed(access: str | None, what: str, object_id: str, outcome: Outcome) ->
         outcome.errors.append(UserError(ErrorCode.FORBIDDEN, "id", f"this {what} belongs to another organisation"))
         return False
     return True
+
+
+async def _refusing(check: Awaitable[None]) -> None:
+    """Await a business check of ``matching.deals`` inside a transaction; its refusal becomes Refused."""
+    try:
+        await check
+    except MatchingError as exc:
+        raise Refused(UserError(ErrorCode(exc.code), exc.field, exc.message)) from None
 
 
 async def _require(access: str | None, what: str, object_id: str) -> None:

@@ -36,6 +36,7 @@ class ErrorCode(Enum):
     UNAUTHENTICATED = "UNAUTHENTICATED"  # the mutation needs an API token
     DUPLICATE = "DUPLICATE"  # e.g. an organisation with this credit code is already registered
     INVALID_STATE = "INVALID_STATE"  # e.g. changing a closed need or a withdrawn offer
+    CAPACITY_BOOKED = "CAPACITY_BOOKED"  # the change would cut under capacity booked by a deal
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ OPTIONAL MATCH (m)-[:USES_OFFER]->(o:CapacityOffer)
 RETURN e.id AS enterprise_id, n.id AS need_id, n.kind AS kind, n.status AS need_status,
        n.quantity AS quantity, n.unit AS unit, m.status AS status, m.reason AS reason,
        p.id AS provider_id, o.id AS offer_id,
-       COUNT { MATCH (n)-[:HAS_MATCH]->(other:Match {status: 'ACCEPTED'}) WHERE other <> m } AS other_accepted
+       COUNT { MATCH (n)-[:HAS_MATCH]->(other:Match) WHERE other <> m
+               AND other.status IN ['ACCEPTED', 'CONTRACTED', 'DELIVERED', 'COMPLETED'] } AS other_accepted
 """
 _LOCK_OFFER = "MATCH (o:CapacityOffer {id: $offer_id}) SET o._lock = true RETURN o.id AS id"
 _RECHECK_OFFER = f"""

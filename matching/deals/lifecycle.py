@@ -90,12 +90,15 @@ def _note(note: str | None, required: bool) -> str | None:
     return note
 
 
+def _check_target(to: str) -> None:
+    if to not in STEPS:
+        raise InvalidStep(f"advanceMatch moves a deal to {', '.join(STEPS)}; a proposed match is accepted or "
+                          "rejected with acceptMatch / rejectMatch", "to")
+
+
 def check_step(state: dict[str, Any], side: str, to: str) -> None:
     """Raise unless ``side`` may move the deal from its status to ``to`` (pure: no I/O)."""
-    if to not in STEPS:
-        allowed = ", ".join(STEPS)
-        raise InvalidStep(f"advanceMatch moves a deal to {allowed}; accept or reject with acceptMatch / "
-                          f"rejectMatch", "to")
+    _check_target(to)
     sources, role = STEPS[to]
     if role is not None and side not in (role, "STAFF"):
         who = "the enterprise that posted the need" if role == "ENTERPRISE" else "the provider"
@@ -110,6 +113,7 @@ async def advance(db: Database, viewer: Viewer, match_id: str, to: str, note: st
     A match the viewer is no party to is NOT_FOUND (its existence is not theirs to know). A refused
     step changes nothing; a cancellation releases the deal's booked capacity in the same transaction.
     """
+    _check_target(to)
     note = _note(note, required=to == CANCELLED)
 
     async def work(tx: Tx) -> Step:
@@ -139,6 +143,7 @@ async def advance(db: Database, viewer: Viewer, match_id: str, to: str, note: st
 async def cancel_for_closed_need(tx: Tx, viewer: Viewer, need_id: str) -> list[str]:
     """In closeNeed's transaction (after the need's lock): cancel the need's deals under way and
     release their capacity. Delivered and completed deals stay (the capacity was used)."""
+    await repo.lock_needs(tx, [need_id])
     deals = await repo.live_deals_of_need(tx, need_id, list(OPEN_DEALS))
     return await _cancel_all(tx, viewer, deals, "STAFF" if viewer.is_staff else "ENTERPRISE", NEED_CLOSED)
 
@@ -151,8 +156,14 @@ async def cancel_for_withdrawn_offer(tx: Tx, viewer: Viewer, offer_id: str) -> l
     first = await repo.live_deals_of_offer(tx, offer_id, list(OPEN_DEALS))
     if not first:
         return []
-    await repo.lock_needs(tx, [row["need_id"] for row in first])
-    deals = await repo.live_deals_of_offer(tx, offer_id, list(OPEN_DEALS))
+    locked = {row["need_id"] for row in first}
+    await repo.lock_needs(tx, sorted(locked))
+    await repo.lock_offers(tx, [offer_id])
+    deals = await repo.live_deals_of_offer(tx, offer_id, list(OPEN_DEALS))  # stable now: accepts need the offer
+    extra = {row["need_id"] for row in deals} - locked
+    if extra:  # accepted between the first read and the offer's lock (rare; a deadlock here is retried)
+        await repo.lock_needs(tx, sorted(extra))
+        deals = await repo.live_deals_of_offer(tx, offer_id, list(OPEN_DEALS))
     return await _cancel_all(tx, viewer, deals, "STAFF" if viewer.is_staff else "PROVIDER", OFFER_WITHDRAWN)
 
 
@@ -178,6 +189,7 @@ async def check_need_change(tx: Tx, need_id: str, changes: dict[str, Any], store
                if key in changes and changes[key] != stored.get(key)]
     if not touched:
         return
+    await repo.lock_needs(tx, [need_id])  # an accept takes it too: no booking can appear meanwhile
     bookings = await repo.need_bookings(tx, need_id)
     if bookings:
         raise MatchingError(
@@ -203,6 +215,7 @@ async def check_offer_cut(tx: Tx, offer_id: str, stored: dict[str, Any], merged:
     the capacity from today must cover the bookings due by then. A change is refused where it fails
     that and gives less than the stored offer did (time passing alone never blocks an edit).
     """
+    await repo.lock_offers(tx, [offer_id])  # bookings change under it
     state = await repo.offer_booking(tx, offer_id)
     if state is None or not state["bookings"]:
         return
