@@ -222,8 +222,8 @@ RETURN r.id AS id, r.revision AS revision
 """
 _RESPONSE_FIELDS = """
 r {.id, .interest, .price, .currency, .lead_time_days, .valid_until, .message, .revision,
-   created_at: toString(r.created_at), updated_at: toString(r.updated_at)}
-  {.*, offer_id: head([(r)-[:QUOTES_OFFER]->(o:CapacityOffer) | o.id])}
+   created_at: toString(r.created_at), updated_at: toString(r.updated_at),
+   offer_id: head([(r)-[:QUOTES_OFFER]->(qo:CapacityOffer) | qo.id])}
 """
 _RESPONSES_FOR_PAIRS = f"""
 UNWIND $pairs AS pair
