@@ -17,6 +17,7 @@ from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTo
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.deals.schema import DealsMutation, DealsQuery
 from api.errors import deliberate
 from api.extensions import COMPLEXITY_BUDGET, ComplexityLimiter, CypherRoundTrips, MaskUnexpectedErrors
 from api.matching import Match, MatchingMutation, MatchingQuery
@@ -32,13 +33,13 @@ SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 
 @strawberry.type(name="Query")
-class RootQuery(Query, MatchingQuery):
-    """The directory and reference queries plus the matching engine's (api/matching)."""
+class RootQuery(Query, MatchingQuery, DealsQuery):
+    """The directory and reference queries plus the matching engine's (api/matching) and deals' (api/deals)."""
 
 
 @strawberry.type(name="Mutation")
-class RootMutation(Mutation, MatchingMutation):
-    """The intake mutations plus match decisions (api/matching)."""
+class RootMutation(Mutation, MatchingMutation, DealsMutation):
+    """The intake mutations plus match decisions (api/matching) and deal steps (api/deals)."""
 
 
 class GongxuSchema(strawberry.Schema):
