@@ -37,7 +37,7 @@ class ConstraintCheck:
 
 @strawberry.type(description="One part of the score: value 0..1 times weight (weights of applicable parts sum to 1).")
 class ScorePart:
-    name: str = strawberry.field(description="semantic, taxonomy, lexical, material, accepted, rating, "
+    name: str = strawberry.field(description="semantic, taxonomy, lexical, material, fulfilment, rating, "
                                              "collaboration or distance.")
     weight: float
     value: float

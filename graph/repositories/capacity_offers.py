@@ -72,6 +72,7 @@ async def create(tx: Tx, provider_id: str, offer: dict[str, Any]) -> None:
     await tx.rows(
         "MATCH (p:Manufacturer {id: $provider_id}) "
         "CREATE (p)-[:OFFERS]->(o:CapacityOffer {id: $id, status: 'PUBLISHED', booked_volume: 0, "
+        "external_booked_volume: 0, "
         "created_at: datetime()}) SET o += $props, o.embedding = $embedding",
         provider_id=provider_id, id=offer["id"], props={key: offer.get(key) for key in OFFER_PROPS},
         embedding=offer["embedding"])

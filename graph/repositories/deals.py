@@ -15,14 +15,15 @@ Graph shape (docs/DEALS.md has the whole story):
 
 Bookings: a match's ``booked_volume`` is its live booking on the offer it ``USES_OFFER``; releasing
 moves it to ``released_volume`` and subtracts it from the offer's ``booked_volume`` in the same
-statement, so ``offer.booked_volume = Σ match.booked_volume`` over the matches that use it (checked by
-:func:`booking_drift`). Every write here runs in the caller's write transaction after the need's
-write lock (and, for bookings, the offer's): the order need → offer is the one feedback.py uses.
+statement, so ``offer.booked_volume = offer.external_booked_volume + Σ match.booked_volume`` over the
+matches that use it (checked by :func:`booking_drift`); ``external_booked_volume`` is capacity booked
+outside gongxu (the sample loader's ``booked_volume``). Every write here runs in the caller's write
+transaction after the need's write lock (and, for bookings, the offer's): the order need → offer is
+the one feedback.py uses.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from graph.db import Database, Tx
@@ -184,7 +185,8 @@ async def need_bookings(tx: Tx, need_id: str) -> list[dict[str, Any]]:
 _BOOKING_DRIFT = """
 MATCH (o:CapacityOffer)
 OPTIONAL MATCH (m:Match)-[:USES_OFFER]->(o)
-WITH o, coalesce(o.booked_volume, 0) AS booked, sum(coalesce(m.booked_volume, 0)) AS live
+WITH o, coalesce(o.booked_volume, 0) AS booked,
+     coalesce(o.external_booked_volume, 0) + sum(coalesce(m.booked_volume, 0)) AS live
 WHERE booked <> live OR booked < 0
 RETURN o.id AS offer_id, booked, live
 ORDER BY o.id
@@ -192,7 +194,8 @@ ORDER BY o.id
 
 
 async def booking_drift(db: Database) -> list[dict[str, Any]]:
-    """Offers whose ``booked_volume`` differs from the sum of their live bookings (should be none)."""
+    """Offers whose ``booked_volume`` differs from what is booked outside gongxu plus the live bookings
+    of their deals (should be none)."""
     return await db.read(_BOOKING_DRIFT)
 
 
@@ -345,53 +348,7 @@ async def enterprise_ratings(db: Database, enterprise_ids: list[str]) -> list[di
     return await db.read(_ENTERPRISE_RATINGS, enterprise_ids=list(enterprise_ids))
 
 
-# ------------------------------------------------------------------------------ fulfilment records
-
-def fulfilment_records(provider: str) -> str:
-    """A ``CALL`` subquery adding ``deals`` and ``opportunity_counts`` for provider variable ``provider``.
-
-    ``deals``: the provider's deals (matches ever accepted, on or before ``$as_of``), newest first,
-    at most ``$deal_cap``: ``{status, accepted, delivered, deadline, cancelled_by, rating}`` where
-    ``rating`` is the enterprise's mean of its three stars (null: not rated). ``opportunity_counts``:
-    ``{offered, answered}`` — matches naming the provider created since ``$window_start`` and how many
-    of them the provider answered (a response) or were accepted. ``provider`` is a Cypher variable
-    name chosen by the caller's code, never input.
-    """
-    if not provider.isidentifier():
-        raise ValueError(f"not a variable name: {provider!r}")
-    return f"""
-CALL ({provider}) {{
-  OPTIONAL MATCH ({provider})<-[:WITH_PROVIDER]-(dm:Match)<-[:HAS_MATCH]-(dn:Need)
-  WHERE dm.accepted_at IS NOT NULL AND date(dm.accepted_at) <= $as_of
-  WITH dm, dn ORDER BY dm.accepted_at DESC
-  WITH collect(CASE WHEN dm IS NULL THEN null ELSE {{
-      status: dm.status, accepted: date(dm.accepted_at), delivered: date(dm.delivered_at),
-      deadline: dn.deadline, cancelled_by: dm.cancelled_by_role,
-      rating: head([(dm)-[:HAS_RATING]->(dr:Rating {{by_role: 'ENTERPRISE'}}) |
-                    (dr.quality + dr.delivery + dr.communication) / 3.0])}} END) AS all_deals
-  RETURN all_deals[0..$deal_cap] AS deals
-}}
-CALL ({provider}) {{
-  OPTIONAL MATCH ({provider})<-[:WITH_PROVIDER]-(om:Match)<-[:HAS_MATCH]-(on:Need)
-  WHERE om.created_at >= datetime({{date: $window_start}}) AND date(om.created_at) <= $as_of
-  RETURN {{offered: count(om),
-          answered: count(CASE WHEN om.accepted_at IS NOT NULL
-                                 OR EXISTS {{ ({provider})-[:RESPONDED]->(:Response)-[:TO_NEED]->(on) }}
-                               THEN 1 END)}} AS opportunity_counts
-}}
-"""
-
-
-_FULFILMENT = """
-UNWIND $provider_ids AS provider_id
-MATCH (p:Provider {id: provider_id})
-""" + fulfilment_records("p") + """
-RETURN p.id AS provider_id, deals, opportunity_counts
-"""
-
-
-async def fulfilment(db: Database, provider_ids: list[str], *, as_of: date, window_start: date,
-                     deal_cap: int) -> list[dict[str, Any]]:
-    """The fulfilment records of each provider (see :func:`fulfilment_records`)."""
-    return await db.read(_FULFILMENT, provider_ids=list(provider_ids), as_of=as_of, window_start=window_start,
-                         deal_cap=deal_cap)
+async def seeded(db: Database, actor: str) -> bool:
+    """Whether deal history written by ``actor`` (e.g. the sample loader) exists."""
+    rows = await db.read("RETURN EXISTS { MATCH (:MatchTransition {actor: $actor}) } AS seeded", actor=actor)
+    return bool(rows[0]["seeded"])

@@ -25,11 +25,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from graph.db import Database
-from graph.repositories import deals as repo
+from graph.repositories import deal_records as repo
 
-WINDOW_DAYS = 182
+WINDOW_DAYS = repo.FULFILMENT_WINDOW_DAYS
 MIN_DEALS = 10
-DEAL_CAP = 500  # deals read per provider (a window never needs more)
+DEAL_CAP = repo.DEAL_CAP
 WEIGHTS = {"on_time": 0.35, "completion": 0.30, "rating": 0.20, "responsiveness": 0.15}
 OUTCOME_PARTS = ("on_time", "completion", "rating")
 

@@ -8,6 +8,7 @@ import pytest
 from matching_world import World, capacity_need
 from test_deal_lifecycle import ENTERPRISE, PROVIDER, accepted_deal
 
+from graph.repositories import deal_records
 from graph.repositories import deals as deals_repo
 from graph.viewer import Viewer
 from matching import engine, feedback
@@ -106,7 +107,7 @@ async def test_a_decline_is_kept_and_counts_as_an_answer(world: World):
     assert any(m.provider_id == "prv_cd_die2" for m in page.items)
     await responses.respond(world.db, Viewer("PROVIDER", "prv_cd_die2"), "ned_die",
                             {"interest": "DECLINED", "message": "产能已满"}, today=today())
-    records = (await deals_repo.fulfilment(world.db, ["prv_cd_die2"], as_of=today(),
+    records = (await deal_records.fulfilment(world.db, ["prv_cd_die2"], as_of=today(),
                                            window_start=fulfilment.window_start(today()), deal_cap=10))[0]
     assert records["opportunity_counts"] == {"offered": 1, "answered": 1}
     await feedback.reject_match(world.db, next(m.id for m in page.items if m.provider_id == "prv_cd_die"),
