@@ -1,7 +1,7 @@
 """Sample deals: a small, fixed plan (``seed/data/sample/deals.jsonl``) driven through the real
 commands, so the lifecycle, responses, ratings and the staff reports can be shown after ``make run``.
 
-Each row names a sample need and the rank of one of its matches (1 = best) and says what happens:
+Each row names a sample need and one provider among its matches and says what happens:
 a response (interest and quote), steps (ACCEPTED/REJECTED, CONTRACTED, DELIVERED, COMPLETED,
 CANCELLED by a side with a reason, or closing the need), and ratings. Everything goes through
 ``matching.engine`` / ``matching.feedback`` / ``matching.deals`` / ``matching.intake`` exactly as the
@@ -13,6 +13,7 @@ Loading again changes nothing: the plan runs only on a graph without seeded deal
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from matching.intake import Intake
 from matching.linking import TaxonomyLinker
 
 ACTOR = "seed-sample"
+log = logging.getLogger(__name__)
 
 
 def read_plan(path: Path) -> list[dict[str, Any]]:
@@ -47,16 +49,17 @@ async def load_deals(db: Database, embedder: Embedder, directory: Path) -> dict[
         try:
             await _apply(db, embedder, intake, row)
             applied += 1
-        except (MatchingError, LookupError):
+        except (MatchingError, LookupError) as exc:
+            log.warning("sample deal %s/%s skipped: %s", row["need_id"], row["provider_id"], exc)
             skipped += 1
     return {"deals": applied, "deals_skipped": skipped}
 
 
 async def _apply(db: Database, embedder: Embedder, intake: Intake, row: dict[str, Any]) -> None:
-    page = await engine.match_need(db, embedder, row["need_id"], first=20)
-    if len(page.items) < row["rank"]:
-        raise LookupError(f"{row['need_id']} has fewer than {row['rank']} matches")
-    match = page.items[row["rank"] - 1]
+    page = await engine.match_need(db, embedder, row["need_id"], first=engine.MATCHES_KEPT)
+    match = next((m for m in page.items if m.provider_id == row["provider_id"]), None)
+    if match is None:
+        raise LookupError(f"{row['provider_id']} is not among the matches of {row['need_id']}")
     need = await engine.load_need(db, match.need_id)
     enterprise = Viewer("ENTERPRISE", need.enterprise_id, ACTOR)
     provider = Viewer("PROVIDER", match.provider_id, ACTOR)

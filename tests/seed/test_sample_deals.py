@@ -26,10 +26,10 @@ async def test_sample_deals_cover_every_state_and_load_once(sample_db, embedder)
     if first["deals"] == 0:  # already loaded in this database by an earlier run
         assert await deals_repo.seeded(sample_db, ACTOR)
     else:
-        assert first["deals"] + first["deals_skipped"] == len(plan) and first["deals_skipped"] <= 2
+        assert first["deals"] + first["deals_skipped"] == len(plan) and first["deals_skipped"] == 0
     found = (await sample_db.read(STATES, actor=ACTOR))[0]
     assert {"ACCEPTED", "CONTRACTED", "DELIVERED", "COMPLETED", "CANCELLED", "REJECTED"} <= set(found["statuses"])
-    assert found["ratings"] >= 5 and found["declined"] >= 2 and found["interested"] >= 6
+    assert found["ratings"] >= 6 and found["declined"] >= 2 and found["interested"] >= 9
     assert await deals_repo.booking_drift(sample_db) == []
 
     again = await load_deals(sample_db, embedder, default_sample_dir())
