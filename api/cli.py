@@ -239,10 +239,12 @@ def evaluate(need_ids: tuple[str, ...], no_service: bool, no_write: bool, detail
     BM25 and embedding baselines, on the loaded sample data; the table goes to BENCHMARKS.md."""
     from pathlib import Path
 
+    from api.live import LiveServer
     from seed.evaluation import run
 
     async def work(services: Any) -> str:
-        _, table = await run.evaluate(services, need_ids=need_ids or None, with_service=not no_service,
+        _, table = await run.evaluate(services, server_factory=None if no_service else LiveServer,
+                                      need_ids=need_ids or None,
                                       benchmarks=None if no_write else run.BENCHMARKS,
                                       details=Path(details) if details else None)
         return table

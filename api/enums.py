@@ -6,9 +6,13 @@ from enum import Enum
 
 import strawberry
 
+from matching import vocabulary
 from matching.validation import ErrorCode as _ErrorCode
 
+# defined once in matching/, exposed as they are
 ErrorCode = strawberry.enum(_ErrorCode, name="ErrorCode", description="Why an input was refused.")
+Unit = strawberry.enum(vocabulary.Unit, name="Unit")
+CertificationStatus = strawberry.enum(vocabulary.CertificationStatus, name="CertificationStatus")
 
 
 @strawberry.enum(description="Who is asking: the role of the API token, or ANONYMOUS without one.")
@@ -70,28 +74,10 @@ class MatchStatus(Enum):
 
 
 @strawberry.enum
-class CertificationStatus(Enum):
-    ACTIVE = "ACTIVE"
-    IN_PROGRESS = "IN_PROGRESS"
-    EXPIRED = "EXPIRED"
-
-
-@strawberry.enum
 class RegionLevel(Enum):
     GROUP = "GROUP"
     PROVINCE = "PROVINCE"
     CITY = "CITY"
-
-
-@strawberry.enum
-class Unit(Enum):
-    PIECE = "PIECE"
-    SET = "SET"
-    KG = "KG"
-    TONNE = "TONNE"
-    METRE = "METRE"
-    SQUARE_METRE = "SQUARE_METRE"
-    HOUR = "HOUR"
 
 
 @strawberry.enum

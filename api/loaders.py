@@ -2,7 +2,7 @@
 
 Created fresh in ``get_context`` for each request (never shared: they cache, and the viewer's
 visibility is baked into the reads). Values are plain row dicts from ``graph/repositories``; the
-GraphQL types in ``api/types.py`` wrap them.
+GraphQL types in ``api/<domain>/types.py`` wrap them.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""Relay cursor pagination: page size limits and opaque keyset cursors.
+"""Relay cursor pagination: page size limits, the one cursor codec, and building connections.
 
 A cursor is base64url of ``[sort, key, id]`` — the sort it belongs to and the position of the row
-in it. Clients must treat it as opaque; a cursor from another sort order, or a tampered one, is
-refused with BAD_USER_INPUT rather than silently restarting the list.
+in it (the directory lists: ``NAME:ASC`` …; match lists: ``match`` with the score as key). Clients
+must treat it as opaque; a cursor from another sort order, or a tampered one, is refused with
+BAD_USER_INPUT rather than silently restarting the list.
 """
 
 from __future__ import annotations
@@ -10,12 +11,16 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
 from typing import Any
+
+from strawberry import relay
 
 from api.errors import ApiError
 from graph.repositories.paging import PageRequest
 
+MATCH_SORT = "match"  # the sort of score-ranked lists (matches, opportunities): key = score
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
 
@@ -51,6 +56,8 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, KeyError) as exc:
         raise ApiError("after is not a cursor of this list", field="after") from exc
     if cursor_sort != sort:
+        if sort == MATCH_SORT or cursor_sort == MATCH_SORT:
+            raise ApiError("after is not a cursor of this list", field="after")
         raise ApiError("after is a cursor of another sort order; start again without it", field="after")
     return key, row_id
 
@@ -66,3 +73,40 @@ def page_request(sort_field: str, descending: bool, first: int | None, after: st
 
 def sort_token(request: PageRequest) -> str:
     return f"{request.sort}:{'DESC' if request.descending else 'ASC'}"
+
+
+def page_info(cursors: list[str], after: str | None, has_next: bool) -> relay.PageInfo:
+    return relay.PageInfo(has_next_page=has_next, has_previous_page=after is not None,
+                          start_cursor=cursors[0] if cursors else None, end_cursor=cursors[-1] if cursors else None)
+
+
+def build_connection(cls: Any, rows: list[Any], request: PageRequest, to_node: Callable[[Any], Any],
+                     counter: Callable[[], Awaitable[int]]) -> Any:
+    """A connection from ``limit`` rows read for a page of ``limit - 1`` (the extra row says "more").
+
+    ``rows`` are repository rows (mappings with ``id`` and ``sort_key``).
+    """
+    size = request.limit - 1
+    has_next = len(rows) > size
+    token = sort_token(request)
+    page: list[Mapping[str, Any]] = rows[:size]
+    edges = [relay.Edge(cursor=encode_cursor(token, row["sort_key"], row["id"]), node=to_node(row)) for row in page]
+    info = relay.PageInfo(has_next_page=has_next, has_previous_page=request.after_id is not None,
+                          start_cursor=edges[0].cursor if edges else None,
+                          end_cursor=edges[-1].cursor if edges else None)
+    return cls(edges=edges, page_info=info, counter=counter)
+
+
+def score_cursor(score: float, ident: str) -> str:
+    """The cursor of a score-ranked list (matches, opportunities)."""
+    return encode_cursor(MATCH_SORT, score, ident)
+
+
+def decode_score_cursor(cursor: str | None) -> tuple[float, str] | None:
+    if not cursor:
+        return None
+    key, ident = decode_cursor(cursor, MATCH_SORT)
+    try:
+        return float(key), ident
+    except (TypeError, ValueError) as exc:
+        raise ApiError("after is not a cursor of this list", field="after") from exc

@@ -1,4 +1,8 @@
-"""The GraphQL schema: root types from ``api/queries.py`` and ``api/mutations.py``, with protection.
+"""The GraphQL schema: the root types composed from the domains' mixins, with protection.
+
+Each domain package (``api/providers``, ``api/offers``, ``api/enterprises``, ``api/needs``,
+``api/reference``, ``api/matching``) holds its types, inputs, queries and mutations; the order of
+the mixins below is the order of the root fields in ``schema.graphql``.
 
 ``build_schema(production)`` adds the limits every deployment has (depth 10, 15 aliases, 2,000
 tokens, a complexity budget, masked unexpected errors) and, outside production, the Cypher
@@ -18,12 +22,19 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from api.deals.schema import DealsMutation, DealsQuery
+from api.enterprises.mutations import EnterpriseMutation
+from api.enterprises.queries import EnterpriseQuery
 from api.errors import deliberate
 from api.extensions import COMPLEXITY_BUDGET, ComplexityLimiter, CypherRoundTrips, MaskUnexpectedErrors
 from api.matching import Match, MatchingMutation, MatchingQuery
-from api.mutations import Mutation
-from api.queries import Query
-from api.types import Manufacturer, ServiceProvider
+from api.needs.mutations import NeedMutation
+from api.needs.queries import NeedQuery
+from api.offers.mutations import OfferMutation
+from api.providers.mutations import ProviderMutation
+from api.providers.queries import ProviderQuery, ProviderSearchQuery
+from api.providers.types import Manufacturer, ServiceProvider
+from api.reference.queries import ReferenceQuery
+from api.system import SystemQuery
 
 MAX_DEPTH = 10
 MAX_ALIASES = 15
@@ -33,12 +44,14 @@ SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 
 @strawberry.type(name="Query")
-class RootQuery(Query, MatchingQuery, DealsQuery):
+class RootQuery(SystemQuery, ProviderQuery, EnterpriseQuery, NeedQuery, ProviderSearchQuery, ReferenceQuery,
+                MatchingQuery, DealsQuery):
     """The directory and reference queries plus the matching engine's (api/matching) and deals' (api/deals)."""
 
 
 @strawberry.type(name="Mutation")
-class RootMutation(Mutation, MatchingMutation, DealsMutation):
+class RootMutation(EnterpriseMutation, ProviderMutation, OfferMutation, NeedMutation, MatchingMutation,
+                   DealsMutation):
     """The intake mutations plus match decisions (api/matching) and deal steps (api/deals)."""
 
 

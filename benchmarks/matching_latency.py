@@ -30,7 +30,7 @@ from graph import server
 from graph.config import Neo4jSettings
 from graph.db import Database, count_queries
 from graph.migrations import migrate
-from graph.repositories import matching as matching_repo
+from graph.repositories import freshness
 from matching import engine
 from matching.embedding import get_embedder
 from matching.freshness import today
@@ -75,7 +75,7 @@ async def run(needs: int) -> None:
         results: dict[str, list[tuple[float, int]]] = {"recompute": [], "stored": [], "asOf": []}
         other_day = today() + timedelta(days=1)
         for need_id in ids:
-            await db.write_tx(matching_repo.bump_data_version)
+            await db.write_tx(freshness.bump_data_version)
             results["recompute"].append(await _timed(lambda n=need_id: engine.match_need(db, embedder, n)))
             results["stored"].append(await _timed(lambda n=need_id: engine.match_need(db, embedder, n)))
             results["asOf"].append(await _timed(

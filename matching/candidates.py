@@ -1,7 +1,10 @@
-"""From constraint-checked graph rows to scored, explained candidates (one per provider).
+"""From constraint-checked graph rows to scored candidates (one per provider): this module orchestrates.
 
-Used in both directions: matches for a need and opportunities for a provider score a (need,
-provider) pair with the same function, so a pair ranks the same whichever side asks.
+Per row it chooses the offer (for a capacity need), combines the score parts (:mod:`matching.scoring`),
+collects the hard-constraint checks (:mod:`matching.constraints`) and attaches the explanation JSON
+(:mod:`matching.explanation`). Used in both directions: matches for a need and opportunities for a
+provider score a (need, provider) pair with the same function, so a pair ranks the same whichever
+side asks.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from matching import constraints
 from matching import explanation as ex
 from matching.deals import fulfilment
 from matching.scoring import (
@@ -18,9 +22,7 @@ from matching.scoring import (
     CLEAR_LEXICAL,
     CLEAR_TAXONOMY,
     COLLABORATION_SCALE,
-    CONFIDENT_LINK,
     LEXICAL_SOME,
-    OFFER_RELATED,
     OFFER_SHARE,
     STATEMENT_TAXONOMY_SHARE,
     UNRATED,
@@ -39,8 +41,6 @@ from matching.scoring import (
 )
 from matching.taxonomy import Taxonomy
 
-EXPLANATION_VERSION = 1
-
 
 def _native_date(value: Any) -> date | None:
     if value is None:
@@ -50,7 +50,7 @@ def _native_date(value: Any) -> date | None:
 
 @dataclass
 class NeedContext:
-    """A need as matching sees it (``graph.repositories.matching.need_contexts`` row)."""
+    """A need as matching sees it (``graph.repositories.parties.need_contexts`` row)."""
 
     id: str
     kind: str
@@ -109,7 +109,7 @@ class Candidate:
     score: Score
     taxonomy: TaxonomyMatch | None
     cosine: float | None
-    checks: list[ex.Check]
+    checks: list[constraints.Check]
     existing_status: str | None
     explanation: dict[str, Any] = field(default_factory=dict)
 
@@ -171,55 +171,20 @@ def _evidence_parts(need: NeedContext, row: dict[str, Any]) -> list[ScorePart]:
     ]
 
 
-RELATION_WORDS = {
-    "SAME": "same node: {need}", "DESCENDANT": "{provider} is more specific than {need}",
-    "PARENT": "{provider} is the parent of {need}", "ANCESTOR": "{provider} is an ancestor of {need}",
-    "SIBLING": "{provider} is a sibling of {need}", "CATEGORY": "{provider} is in the category of {need}",
-    "NONE": "no related capability",
-}
-
-
 def _relevance_parts(need: NeedContext, cosine: float | None, cosine_source: str,
                      taxonomy_match: TaxonomyMatch | None, lexical: float | None,
                      material: MaterialMatch | None, taxonomy: Taxonomy) -> list[ScorePart]:
     parts = [ScorePart("semantic", WEIGHTS.semantic, semantic_value(cosine),
                        "no embedding" if cosine is None else f"cosine {cosine:.3f} ({cosine_source})")]
     if need.capabilities:
-        detail = "no related capability"
-        if taxonomy_match:
-            detail = RELATION_WORDS[taxonomy_match.relation].format(
-                provider=taxonomy.name(taxonomy_match.provider_code), need=taxonomy.name(taxonomy_match.need_code))
         parts.append(ScorePart("taxonomy", WEIGHTS.taxonomy, taxonomy_match.value if taxonomy_match else 0.0,
-                               detail))
+                               ex.relation_sentence(taxonomy, taxonomy_match)))
     if lexical is not None:
         parts.append(ScorePart("lexical", WEIGHTS.lexical, lexical, f"full-text score {lexical:.2f} of the best"))
     if material is not None:
         parts.append(ScorePart("material", WEIGHTS.material, material.value,
                                f"{material.relation.lower()}: need {material.need}, offer {material.offer or '—'}"))
     return parts
-
-
-def offer_process(taxonomy: Taxonomy, need: NeedContext, offer: dict[str, Any]) -> tuple[str, str] | None:
-    """How a capacity offer's process relates to the need: ``(relation, offer node)``, None if unrelated.
-
-    A capacity match books an offer *for the needed process*: a die caster's spare CNC capacity does
-    not serve a die-casting need, however good the die caster. Related = a taxonomy proximity of at
-    least :data:`OFFER_RELATED` between an offer link and a need link (so a same-category relation
-    counts between confident links, not between guesses). When the need has no confident link (none,
-    or only embedding guesses below :data:`CONFIDENT_LINK`), the taxonomy cannot be trusted to say
-    "unrelated", and an offer whose own text is clearly similar (cosine ≥ :data:`CLEAR_COSINE`)
-    counts too; a need without any link cannot judge, and every offer counts.
-    """
-    links = offer.get("links") or []
-    match = best_taxonomy_match(taxonomy, need.capabilities, [("OFFER", offer["id"], "", links, 1.0)])
-    if match is not None and match.value >= OFFER_RELATED:
-        return match.relation, match.provider_code
-    if not need.capabilities:
-        return ("UNLINKED", "")
-    confident = any(float(link["confidence"]) >= CONFIDENT_LINK for link in need.capabilities)
-    if not confident and (offer.get("similarity") or 0.0) >= CLEAR_COSINE:
-        return ("SIMILAR", "")
-    return None
 
 
 def build_candidate(need: NeedContext, row: dict[str, Any], taxonomy: Taxonomy, lexical: float | None,
@@ -235,7 +200,7 @@ def build_candidate(need: NeedContext, row: dict[str, Any], taxonomy: Taxonomy, 
     options: list[tuple[Score, dict[str, Any] | None, TaxonomyMatch | None, float | None, str]] = []
     if need.kind == "CAPACITY":
         for offer in row.get("offers") or []:
-            if offer_process(taxonomy, need, offer) is None:
+            if constraints.offer_process(taxonomy, need, offer) is None:
                 continue
             offer_cosine = offer.get("similarity")
             cosine = _blend(offer_cosine, statement_cosine)
@@ -254,10 +219,10 @@ def build_candidate(need: NeedContext, row: dict[str, Any], taxonomy: Taxonomy, 
     if not options:
         return None
     score, offer, tax, cosine, _ = max(options, key=lambda o: (o[0].total, o[1]["id"] if o[1] else ""))
-    checks = _checks(need, row, offer, partial, taxonomy)
+    checks = constraints.checks(need, row, offer, partial, taxonomy)
     candidate = Candidate(need.id, row["provider_id"], row.get("name") or row["provider_id"], row.get("kind") or "",
                           offer, score, tax, cosine, checks, row.get("existing_status"))
-    candidate.explanation = explain(need, candidate, best_statement, taxonomy)
+    candidate.explanation = ex.explain(candidate, best_statement, taxonomy)
     return candidate
 
 
@@ -271,82 +236,3 @@ def _blend(offer_cosine: float | None, statement_cosine: float | None) -> float 
         return statement_cosine
     context = max(offer_cosine, statement_cosine) if statement_cosine is not None else offer_cosine
     return OFFER_SHARE * offer_cosine + (1 - OFFER_SHARE) * context
-
-
-def _checks(need: NeedContext, row: dict[str, Any], offer: dict[str, Any] | None, partial: bool,
-            taxonomy: Taxonomy) -> list[ex.Check]:
-    checks = [ex.kind_check(need.kind, row.get("kind") or "", offer["id"] if offer else None)]
-    if offer is not None:
-        relation, code = offer_process(taxonomy, need, offer) or ("NONE", "")
-        checks.append(ex.process_check(relation, taxonomy.path_text(code) if code else "",
-                                       offer.get("process_text") or ""))
-    checks += ex.certification_checks(need.certifications, row.get("certifications") or [], need.deadline)
-    checks.append(ex.region_check(need.regions, row.get("region"), row.get("region_matches") or []))
-    if offer is not None:
-        checks += ex.capacity_checks(need, offer, partial)
-    return checks
-
-
-def _capability_block(taxonomy: Taxonomy, match: TaxonomyMatch | None) -> dict[str, Any] | None:
-    if match is None:
-        return None
-    return {
-        "need_code": match.need_code, "need_name": taxonomy.name(match.need_code),
-        "need_path": taxonomy.path_text(match.need_code),
-        "provider_code": match.provider_code, "provider_name": taxonomy.name(match.provider_code),
-        "provider_path": taxonomy.path_text(match.provider_code),
-        "relation": match.relation, "method": match.method, "confidence": match.confidence,
-        "source": match.source, "source_id": match.source_id, "source_text": match.source_text,
-    }
-
-
-def explain(need: NeedContext, candidate: Candidate, best_statement: dict[str, Any] | None,
-            taxonomy: Taxonomy) -> dict[str, Any]:
-    """The JSON stored on the Match node (``explanation``) and served typed through GraphQL."""
-    offer = candidate.offer
-    if offer is not None:
-        similar = {"source": "OFFER", "id": offer["id"], "text": offer.get("process_text") or "",
-                   "cosine": _round(candidate.cosine)}
-    elif best_statement is not None:
-        similar = {"source": "STATEMENT", "id": best_statement["id"], "text": best_statement.get("text") or "",
-                   "cosine": _round(candidate.cosine)}
-    else:
-        similar = None
-    capability = _capability_block(taxonomy, candidate.taxonomy)
-    passed = sum(1 for c in candidate.checks if c.passed)
-    how = (f"{capability['provider_path']} ({capability['relation'].lower()})" if capability
-           else "text similarity")
-    summary = (f"{candidate.provider_name}: {how}; similarity "
-               f"{'—' if candidate.cosine is None else f'{candidate.cosine:.2f}'}; "
-               f"{passed}/{len(candidate.checks)} constraints passed; score {candidate.score.total:.2f}")
-    return {
-        "version": EXPLANATION_VERSION,
-        "summary": summary,
-        "capability": capability,
-        "similarity": similar,
-        "constraints": [c.as_dict() for c in candidate.checks],
-        "score_parts": [{"name": p.name, "weight": p.weight, "value": p.value,
-                         "contribution": round(p.contribution, 4), "detail": p.detail}
-                        for p in candidate.score.parts],
-        "penalty": candidate.score.penalty,
-        "score": candidate.score.total,
-        "offer": _offer_block(offer),
-    }
-
-
-def _offer_block(offer: dict[str, Any] | None) -> dict[str, Any] | None:
-    if offer is None:
-        return None
-    return {
-        "id": offer["id"], "process_text": offer.get("process_text"), "unit": offer.get("unit"),
-        "monthly_volume": offer.get("monthly_volume"), "moq": offer.get("moq"),
-        "lead_time_days": offer.get("lead_time_days"), "booked_volume": offer.get("booked_volume"),
-        "available_from": ex.iso(offer.get("available_from")), "available_to": ex.iso(offer.get("available_to")),
-        "production_start": ex.iso(offer.get("start")), "production_end": ex.iso(offer.get("last_day")),
-        "production_days": offer.get("days"),
-        "deliverable": None if offer.get("deliverable") is None else round(float(offer["deliverable"]), 3),
-    }
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 4)

@@ -6,7 +6,7 @@ Flow for one need (docs/MATCHING.md has the whole story):
    offers, providers), taxonomy links (the need's capabilities, their descendants and parent), and a
    constraint-first exact scan when the need restricts region or certification;
 2. **constrain** in Cypher — kind, certifications, region, and for capacity the offer's unit, MOQ,
-   window and volume (``graph.repositories.matching.pair_features``);
+   window and volume (``graph.repositories.constraints.pair_features``);
 3. **score and explain** in Python (:mod:`matching.candidates`, :mod:`matching.scoring`);
 4. **store** the best :data:`MATCHES_KEPT` as Match nodes with a fingerprint of the data they were
    computed from; a later read recomputes when the fingerprint changed (:mod:`matching.freshness`).
@@ -21,12 +21,17 @@ from datetime import date
 from typing import Any
 
 from graph.db import Database
-from graph.repositories import matching as repo
+from graph.lucene import lucene_query
+from graph.repositories import constraints as constraints_repo
+from graph.repositories import freshness as freshness_repo
+from graph.repositories import matches as matches_repo
+from graph.repositories import parties as parties_repo
+from graph.repositories import retrieval as retrieval_repo
 from matching import freshness
 from matching.candidates import Candidate, NeedContext, build_candidate, match_id
 from matching.consortia import MEMBER_RELEVANCE_SHARE, Member, Proposal, propose
 from matching.embedding import Embedder
-from matching.retrieval import fuse, lexical_scores, lucene_query
+from matching.retrieval import fuse, lexical_scores
 from matching.taxonomy import load_taxonomy
 
 MATCHES_KEPT = 50  # stored per need; `matches` pages over these
@@ -118,7 +123,7 @@ class OpportunityPage:
 
 
 async def load_need(db: Database, need_id: str) -> NeedContext:
-    rows = await repo.need_contexts(db, [need_id])
+    rows = await parties_repo.need_contexts(db, [need_id])
     if not rows:
         raise NotFound(f"need {need_id} does not exist", "needId")
     return NeedContext.from_row(rows[0])
@@ -129,7 +134,7 @@ async def _ensure_vector(db: Database, embedder: Embedder, need: NeedContext) ->
     if need.embedding:
         return list(need.embedding)
     vector = (await embedder.aencode_queries([need.text or need.id]))[0].tolist()
-    await repo.set_need_embedding(db, need.id, vector)
+    await parties_repo.set_need_embedding(db, need.id, vector)
     need.embedding = vector
     return vector
 
@@ -154,14 +159,14 @@ async def compute_candidates(db: Database, embedder: Embedder, need: NeedContext
     taxonomy = await load_taxonomy(db)
     codes = taxonomy.retrieval_scope([c["code"] for c in need.capabilities])
     text = lucene_query(need.text)
-    rows = await repo.retrieve_providers(
+    rows = await retrieval_repo.retrieve_providers(
         db, need_id=need.id, vector=vector, kind=need.kind, text=text, codes=codes,
         regions=[r["code"] for r in need.regions], certs=[c["code"] for c in need.certifications],
         as_of=as_of, k=VECTOR_K, k_taxonomy=TAXONOMY_K)
     provider_ids = fuse(rows, MAX_CANDIDATES)
     lexical = lexical_scores(rows)
-    features = await repo.pair_features(db, [{"need_id": need.id, "provider_id": pid} for pid in provider_ids],
-                                        as_of, partial=partial)
+    pairs = [{"need_id": need.id, "provider_id": pid} for pid in provider_ids]
+    features = await constraints_repo.pair_features(db, pairs, as_of, partial=partial)
     built = (build_candidate(need, row, taxonomy, lexical.get(row["provider_id"], 0.0) if text else None,
                              partial=partial) for row in features)
     candidates = [c for c in built if c is not None and c.relevant]
@@ -198,9 +203,9 @@ async def match_need(db: Database, embedder: Embedder, need_id: str, *, as_of: d
     today = freshness.today()
     as_of = as_of or today
     if need is None:
-        need, signature = await asyncio.gather(load_need(db, need_id), repo.data_signature(db))
+        need, signature = await asyncio.gather(load_need(db, need_id), freshness_repo.data_signature(db))
     else:
-        signature = await repo.data_signature(db)
+        signature = await freshness_repo.data_signature(db)
     if as_of != today:
         candidates = await compute_candidates(db, embedder, need, as_of, linker=linker)
         results = [_result(c, as_of) for c in candidates
@@ -212,9 +217,9 @@ async def match_need(db: Database, embedder: Embedder, need_id: str, *, as_of: d
     if need.status == "OPEN" and freshness.is_stale(need, fingerprint):
         candidates = await compute_candidates(db, embedder, need, as_of, linker=linker)
         proposals = [c for c in candidates if c.existing_status in (None, "PROPOSED")][:MATCHES_KEPT]
-        await repo.store_matches(db, need.id, [_stored_row(c) for c in proposals], fingerprint, as_of)
+        await matches_repo.store_matches(db, need.id, [_stored_row(c) for c in proposals], fingerprint, as_of)
         recomputed = True
-    rows = await repo.stored_matches(db, need.id, limit=first, min_score=min_score, after=after,
+    rows = await matches_repo.stored_matches(db, need.id, limit=first, min_score=min_score, after=after,
                                      provider_id=provider_id)
     items = [_stored_result(row) for row in rows if row["match"] is not None]
     total = rows[0]["total"] if rows else 0
@@ -224,7 +229,7 @@ async def match_need(db: Database, embedder: Embedder, need_id: str, *, as_of: d
 
 
 async def get_match(db: Database, match_id: str) -> MatchResult:
-    row = await repo.match_by_id(db, match_id)
+    row = await matches_repo.match_by_id(db, match_id)
     if row is None:
         raise NotFound(f"match {match_id} does not exist", "matchId")
     return _stored_result(row)
@@ -306,15 +311,16 @@ async def opportunities(db: Database, provider_id: str, *, as_of: date | None = 
     ones never.
     """
     as_of = as_of or freshness.today()
-    if await repo.provider_summary(db, provider_id) is None:
+    if await parties_repo.provider_summary(db, provider_id) is None:
         raise NotFound(f"provider {provider_id} does not exist", "providerId")
-    rows, accepted = await asyncio.gather(repo.retrieve_needs(db, provider_id, OPPORTUNITY_K),
-                                          repo.accepted_for_provider(db, provider_id))
+    rows, accepted = await asyncio.gather(retrieval_repo.retrieve_needs(db, provider_id, OPPORTUNITY_K),
+                                          matches_repo.accepted_for_provider(db, provider_id))
     deals = {row["need_id"]: row for row in accepted}
     need_ids = fuse(rows, MAX_OPPORTUNITY_CANDIDATES, key="need_id")
     pairs = [{"need_id": nid, "provider_id": provider_id} for nid in need_ids if nid not in deals]
     features, contexts, taxonomy = await asyncio.gather(
-        repo.pair_features(db, pairs, as_of), repo.need_contexts(db, [*need_ids, *deals]), load_taxonomy(db))
+        constraints_repo.pair_features(db, pairs, as_of), parties_repo.need_contexts(db, [*need_ids, *deals]),
+        load_taxonomy(db))
     needs = {row["id"]: NeedContext.from_row(row) for row in contexts}
     scored: list[tuple[float, dict[str, Any], NeedContext]] = [
         (float(deal["score"] or 0.0), json.loads(deal["explanation"] or "{}"), needs[nid])
@@ -331,8 +337,8 @@ async def opportunities(db: Database, provider_id: str, *, as_of: date | None = 
             if after is None or item[0] < after[0] or (item[0] == after[0] and item[2].id > after[1])]
     page = rest[:first]
     statuses, contacts = await asyncio.gather(
-        repo.match_status_for_pairs(db, [{"need_id": n.id, "provider_id": provider_id} for _, _, n in page]),
-        repo.enterprise_contacts(db, [n.id for _, _, n in page]))
+        matches_repo.match_status_for_pairs(db, [{"need_id": n.id, "provider_id": provider_id} for _, _, n in page]),
+        parties_repo.enterprise_contacts(db, [n.id for _, _, n in page]))
     status_by_need = {r["need_id"]: r["status"] for r in statuses}
     contact_by_need = {r["need_id"]: r for r in contacts}
     items = []

@@ -1,8 +1,9 @@
-"""Explanations a person can read: each hard constraint with the data it was decided on.
+"""Explanations a person can read: the JSON stored on a Match node, and its sentences.
 
-Everything here formats facts the graph already decided (``graph/repositories/matching.py`` filters
-in Cypher); nothing here decides. The texts are short English sentences with the Chinese names of
-taxonomy nodes, regions and certificates as stored, e.g.
+Nothing here decides. The hard constraints were decided in Cypher (``graph/repositories/constraints.py``)
+and collected as checks by :mod:`matching.constraints`; the score by :mod:`matching.scoring` through
+:mod:`matching.candidates`. This module words those facts: short English sentences with the Chinese
+names of taxonomy nodes, regions and certificates as stored, e.g.
 
     "IATF 16949 汽车质量管理体系: held, ACTIVE until 2027-05-01"
     "6,000 deliverable ≥ 5,000 needed (2,000/month × 90 days)"
@@ -10,21 +11,18 @@ taxonomy nodes, regions and certificates as stored, e.g.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from matching.scoring import TaxonomyMatch
+from matching.taxonomy import Taxonomy
+
+if TYPE_CHECKING:
+    from matching.candidates import Candidate, NeedContext
+
+EXPLANATION_VERSION = 1
 
 KIND_NAMES = {"MANUFACTURER": "manufacturer", "SERVICE_PROVIDER": "service provider"}
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str  # kind | process | certification | region | unit | moq | window | volume
-    passed: bool
-    detail: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def number(value: float | int | None) -> str:
@@ -47,78 +45,69 @@ def iso(value: Any) -> str | None:
     return str(value)
 
 
-def kind_check(need_kind: str, provider_kind: str, offer_id: str | None) -> Check:
+# ------------------------------------------------------------------------------- constraint sentences
+
+
+def kind_sentence(need_kind: str, provider_kind: str, offer_id: str | None) -> str:
     name = KIND_NAMES.get(provider_kind, provider_kind)
     if need_kind == "CAPACITY":
-        return Check("kind", True, f"capacity need: {name} with published offer {offer_id}")
-    return Check("kind", True, f"service need: {name} with a matching capability statement")
+        return f"capacity need: {name} with published offer {offer_id}"
+    return f"service need: {name} with a matching capability statement"
 
 
-def process_check(relation: str, path: str, process_text: str) -> Check:
-    """The offer is capacity for the needed process (or a related one)."""
+def process_sentence(relation: str, path: str, process_text: str) -> str:
+    """The offer is capacity for the needed process (or a related one; relation NONE: it is not)."""
     if relation == "UNLINKED":
-        return Check("process", True, f"offer “{process_text}” (the need names no taxonomy node)")
+        return f"offer “{process_text}” (the need names no taxonomy node)"
     if relation == "SIMILAR":
-        return Check("process", True, f"offer “{process_text}” reads like the need (not linked to the taxonomy)")
+        return f"offer “{process_text}” reads like the need (not linked to the taxonomy)"
     if relation == "NONE":
-        return Check("process", False, f"offer “{process_text}” is for an unrelated process")
-    return Check("process", True, f"offer “{process_text}”: {path} ({relation.lower()})")
+        return f"offer “{process_text}” is for an unrelated process"
+    return f"offer “{process_text}”: {path} ({relation.lower()})"
 
 
-def certification_checks(required: list[dict[str, Any]], held: list[dict[str, Any]],
-                         deadline: Any = None) -> list[Check]:
-    """One check per required certificate ("IATF 16949: held, ACTIVE until 2027-05-01")."""
-    if not required:
-        return [Check("certification", True, "no certification required")]
-    by_code = {h["code"]: h for h in held}
-    checks = []
-    for cert in required:
-        holding = by_code.get(cert["code"])
-        label = cert.get("name") or cert["code"]
-        if holding is None:
-            checks.append(Check("certification", False, f"{label}: not held"))
-            continue
-        until = iso(holding.get("valid_until"))
-        detail = f"{label}: held, {holding['status']}" + (f" until {until}" if until else " (no expiry date)")
-        if until and deadline is not None and until < (iso(deadline) or ""):
-            detail += f" — expires before the deadline {iso(deadline)}"
-        checks.append(Check("certification", holding["status"] == "ACTIVE", detail))
-    return checks
+def certification_sentence(required: dict[str, Any] | None, holding: dict[str, Any] | None,
+                           deadline: Any = None) -> str:
+    """"IATF 16949: held, ACTIVE until 2027-05-01" (``required`` None: the need requires none)."""
+    if required is None:
+        return "no certification required"
+    label = required.get("name") or required["code"]
+    if holding is None:
+        return f"{label}: not held"
+    until = iso(holding.get("valid_until"))
+    detail = f"{label}: held, {holding['status']}" + (f" until {until}" if until else " (no expiry date)")
+    if until and deadline is not None and until < (iso(deadline) or ""):
+        detail += f" — expires before the deadline {iso(deadline)}"
+    return detail
 
 
-def region_check(need_regions: list[dict[str, Any]], provider_region: dict[str, Any] | None,
-                 region_matches: list[str]) -> Check:
+def region_sentence(need_regions: list[dict[str, Any]], provider_region: dict[str, Any] | None,
+                    region_matches: list[str]) -> str:
     where = (provider_region or {}).get("name") or "unknown region"
     if not need_regions:
-        return Check("region", True, f"no region constraint (located in {where})")
+        return f"no region constraint (located in {where})"
     wanted = "、".join(r["name"] for r in need_regions)
     if region_matches:
         inside = "、".join(dict.fromkeys(region_matches))
-        return Check("region", True, f"located in {where}, within {inside} (need: {wanted})")
-    return Check("region", False, f"located in {where}, outside {wanted}")
+        return f"located in {where}, within {inside} (need: {wanted})"
+    return f"located in {where}, outside {wanted}"
 
 
-def capacity_checks(need: Any, offer: dict[str, Any], partial: bool = False) -> list[Check]:
-    """unit, MOQ, production window and volume of one offer for a CAPACITY need."""
-    unit = offer.get("unit")
-    checks = []
+def unit_sentence(need: NeedContext, offer: dict[str, Any]) -> str:
     if need.quantity is None or need.unit is None:
-        checks.append(Check("unit", True, f"need names no unit; offer in {unit}"))
-    else:
-        checks.append(Check("unit", unit == need.unit, f"{need.unit} needed, offer in {unit}"))
+        return f"need names no unit; offer in {offer.get('unit')}"
+    return f"{need.unit} needed, offer in {offer.get('unit')}"
+
+
+def moq_sentence(need: NeedContext, offer: dict[str, Any]) -> str:
     moq = offer.get("moq")
     if need.quantity is None or moq is None:
-        checks.append(Check("moq", True, f"MOQ {number(moq)}" if moq is not None else "no MOQ"))
-    elif not partial:
-        checks.append(Check("moq", need.quantity >= moq,
-                            f"{number(need.quantity)} needed ≥ MOQ {number(moq)}"
-                            if need.quantity >= moq else f"{number(need.quantity)} needed < MOQ {number(moq)}"))
-    checks.append(window_check(need, offer))
-    checks.append(volume_check(need, offer, partial))
-    return checks
+        return f"MOQ {number(moq)}" if moq is not None else "no MOQ"
+    relation = "≥" if need.quantity >= moq else "<"
+    return f"{number(need.quantity)} needed {relation} MOQ {number(moq)}"
 
 
-def window_check(need: Any, offer: dict[str, Any]) -> Check:
+def window_sentence(need: NeedContext, offer: dict[str, Any]) -> str:
     start, last_day, days = iso(offer.get("start")), iso(offer.get("last_day")), offer.get("days")
     lead = offer.get("lead_time_days") or 0
     bounds = []
@@ -127,27 +116,109 @@ def window_check(need: Any, offer: dict[str, Any]) -> Check:
     if need.deadline is not None:
         bounds.append(f"deadline {iso(need.deadline)} − {lead} days lead time")
     if days is None:
-        return Check("window", True, f"production from {start}, open-ended (no offer end, no deadline)")
-    passed = days >= 1
-    span = f"{start} → {last_day}, {days} day{'s' if days != 1 else ''}" if passed else "no production day left"
-    return Check("window", passed, f"production {span} ({'; '.join(bounds)})")
+        return f"production from {start}, open-ended (no offer end, no deadline)"
+    span = f"{start} → {last_day}, {days} day{'s' if days != 1 else ''}" if days >= 1 else "no production day left"
+    return f"production {span} ({'; '.join(bounds)})"
 
 
-def volume_check(need: Any, offer: dict[str, Any], partial: bool = False) -> Check:
+def volume_sentence(need: NeedContext, offer: dict[str, Any], enough: bool, partial: bool = False) -> str:
+    """The offer's deliverable volume against the quantity (``enough``: the graph's ``volume_ok``)."""
     days, deliverable = offer.get("days"), offer.get("deliverable")
     booked = offer.get("booked_volume") or 0
     unit = offer.get("unit") or ""
     if days is None:
-        return Check("volume", True, f"{number(offer.get('monthly_volume'))} {unit}/month, open-ended window")
+        return f"{number(offer.get('monthly_volume'))} {unit}/month, open-ended window"
     basis = f"{number(offer.get('monthly_volume'))}/month × {days} days"
     if booked:
         basis += f" − {number(booked)} booked"
     if need.quantity is None:
-        return Check("volume", (deliverable or 0) > 0,
-                     f"{number(deliverable)} {unit} deliverable, quantity not specified ({basis})")
-    enough = offer.get("volume_ok", deliverable is not None and deliverable >= need.quantity)
-    relation = "≥" if enough else "<"
-    detail = f"{number(deliverable)} deliverable {relation} {number(need.quantity)} needed ({basis})"
+        return f"{number(deliverable)} {unit} deliverable, quantity not specified ({basis})"
+    detail = f"{number(deliverable)} deliverable {'≥' if enough else '<'} {number(need.quantity)} needed ({basis})"
     if partial and not enough:
         detail += ": a share only"
-    return Check("volume", bool(enough), detail)
+    return detail
+
+
+# ---------------------------------------------------------------------------------- score sentences
+
+RELATION_WORDS = {
+    "SAME": "same node: {need}", "DESCENDANT": "{provider} is more specific than {need}",
+    "PARENT": "{provider} is the parent of {need}", "ANCESTOR": "{provider} is an ancestor of {need}",
+    "SIBLING": "{provider} is a sibling of {need}", "CATEGORY": "{provider} is in the category of {need}",
+    "NONE": "no related capability",
+}
+
+
+def relation_sentence(taxonomy: Taxonomy, match: TaxonomyMatch | None) -> str:
+    """How the provider's capability node relates to the need's, in words (the taxonomy score part)."""
+    if match is None:
+        return RELATION_WORDS["NONE"]
+    return RELATION_WORDS[match.relation].format(provider=taxonomy.name(match.provider_code),
+                                                 need=taxonomy.name(match.need_code))
+
+
+# ------------------------------------------------------------------------------------ the stored JSON
+
+
+def _capability_block(taxonomy: Taxonomy, match: TaxonomyMatch | None) -> dict[str, Any] | None:
+    if match is None:
+        return None
+    return {
+        "need_code": match.need_code, "need_name": taxonomy.name(match.need_code),
+        "need_path": taxonomy.path_text(match.need_code),
+        "provider_code": match.provider_code, "provider_name": taxonomy.name(match.provider_code),
+        "provider_path": taxonomy.path_text(match.provider_code),
+        "relation": match.relation, "method": match.method, "confidence": match.confidence,
+        "source": match.source, "source_id": match.source_id, "source_text": match.source_text,
+    }
+
+
+def explain(candidate: Candidate, best_statement: dict[str, Any] | None, taxonomy: Taxonomy) -> dict[str, Any]:
+    """The JSON stored on the Match node (``explanation``) and served typed through GraphQL."""
+    offer = candidate.offer
+    if offer is not None:
+        similar = {"source": "OFFER", "id": offer["id"], "text": offer.get("process_text") or "",
+                   "cosine": _round(candidate.cosine)}
+    elif best_statement is not None:
+        similar = {"source": "STATEMENT", "id": best_statement["id"], "text": best_statement.get("text") or "",
+                   "cosine": _round(candidate.cosine)}
+    else:
+        similar = None
+    capability = _capability_block(taxonomy, candidate.taxonomy)
+    passed = sum(1 for c in candidate.checks if c.passed)
+    how = (f"{capability['provider_path']} ({capability['relation'].lower()})" if capability
+           else "text similarity")
+    summary = (f"{candidate.provider_name}: {how}; similarity "
+               f"{'—' if candidate.cosine is None else f'{candidate.cosine:.2f}'}; "
+               f"{passed}/{len(candidate.checks)} constraints passed; score {candidate.score.total:.2f}")
+    return {
+        "version": EXPLANATION_VERSION,
+        "summary": summary,
+        "capability": capability,
+        "similarity": similar,
+        "constraints": [c.as_dict() for c in candidate.checks],
+        "score_parts": [{"name": p.name, "weight": p.weight, "value": p.value,
+                         "contribution": round(p.contribution, 4), "detail": p.detail}
+                        for p in candidate.score.parts],
+        "penalty": candidate.score.penalty,
+        "score": candidate.score.total,
+        "offer": _offer_block(offer),
+    }
+
+
+def _offer_block(offer: dict[str, Any] | None) -> dict[str, Any] | None:
+    if offer is None:
+        return None
+    return {
+        "id": offer["id"], "process_text": offer.get("process_text"), "unit": offer.get("unit"),
+        "monthly_volume": offer.get("monthly_volume"), "moq": offer.get("moq"),
+        "lead_time_days": offer.get("lead_time_days"), "booked_volume": offer.get("booked_volume"),
+        "available_from": iso(offer.get("available_from")), "available_to": iso(offer.get("available_to")),
+        "production_start": iso(offer.get("start")), "production_end": iso(offer.get("last_day")),
+        "production_days": offer.get("days"),
+        "deliverable": None if offer.get("deliverable") is None else round(float(offer["deliverable"]), 3),
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 4)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from graph.db import Database, Tx
-from graph.repositories import feedback as repo
+from graph.repositories import matches as repo
 from matching import freshness
 from matching.engine import MatchingError, NotFound
 from matching.explanation import number
@@ -47,19 +47,19 @@ async def _decide(db: Database, match_id: str, status: str, reason: str | None, 
                   actor: str | None, as_of: date) -> Decision:
     async def work(tx: Tx) -> Decision:
         if await repo.lock_need_of_match(tx, match_id) is None:
-            raise NotFound(f"match {match_id} does not exist", "matchId")
+            raise NotFound(f"match {match_id} does not exist", "match_id")
         state = await repo.decision_state(tx, match_id)
         if state is None:
-            raise NotFound(f"match {match_id} does not exist", "matchId")
+            raise NotFound(f"match {match_id} does not exist", "match_id")
         if enterprise_id is not None and state["enterprise_id"] != enterprise_id:
             # another enterprise's match: as if it did not exist (its existence is not theirs to know)
-            raise NotFound(f"match {match_id} does not exist", "matchId")
+            raise NotFound(f"match {match_id} does not exist", "match_id")
         if state["status"] == status:
             return Decision(match_id, state["need_id"], status, state["reason"])
         if state["status"] != "PROPOSED":
-            raise InvalidDecision(f"match {match_id} is already {state['status']}", "matchId")
+            raise InvalidDecision(f"match {match_id} is already {state['status']}", "match_id")
         if state["need_status"] != "OPEN":
-            raise InvalidDecision(f"need {state['need_id']} is {state['need_status']}", "matchId")
+            raise InvalidDecision(f"need {state['need_id']} is {state['need_status']}", "match_id")
         booked = None
         if status == "ACCEPTED" and state["kind"] == "CAPACITY":
             booked = await _book(tx, state, match_id, as_of)
@@ -72,18 +72,18 @@ async def _decide(db: Database, match_id: str, status: str, reason: str | None, 
 
 async def _book(tx: Tx, state: dict, match_id: str, as_of: date) -> float | None:
     if state["other_accepted"]:
-        raise InvalidDecision(f"need {state['need_id']} already has an accepted capacity match", "matchId")
+        raise InvalidDecision(f"need {state['need_id']} already has an accepted capacity match", "match_id")
     if state["offer_id"] is None or state["quantity"] is None:
         return None
     await repo.lock_offer(tx, state["offer_id"])
     check = await repo.recheck_offer(tx, state["need_id"], state["offer_id"], as_of)
     if check is None or check["status"] != "PUBLISHED":
-        raise CapacityExhausted(f"offer {state['offer_id']} is no longer published", "matchId")
+        raise CapacityExhausted(f"offer {state['offer_id']} is no longer published", "match_id")
     if not (check["unit_ok"] and check["moq_ok"] and check["window_ok"] and check["volume_ok"]):
         raise CapacityExhausted(
             f"offer {state['offer_id']} can no longer deliver {number(state['quantity'])} by the deadline: "
             f"{number(check['deliverable'])} deliverable ({number(check['monthly_volume'])}/month × "
-            f"{check['days']} days − {number(check['booked'])} booked)", "matchId")
+            f"{check['days']} days − {number(check['booked'])} booked)", "match_id")
     await repo.book(tx, state["need_id"], match_id)
     return float(state["quantity"])
 

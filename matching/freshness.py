@@ -7,7 +7,7 @@ hashes
 * the ``as_of`` date (feasibility windows move every day),
 * the need's ``updated_at`` and status,
 * the global ``data_version`` — bumped in the same transaction as any write to matching inputs
-  (``graph.repositories.matching.bump_data_version``),
+  (``graph.repositories.freshness.bump_data_version``),
 * label and relationship counts from Neo4j's count store, which catch additions and deletions even
   from a writer that forgot to bump.
 

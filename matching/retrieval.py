@@ -10,35 +10,12 @@ unbounded number of providers.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Any
 
 from matching.scoring import semantic_value
 
-# Lucene query-parser syntax: these characters are escaped; AND/OR/NOT/TO would be operators.
-LUCENE_SPECIAL = frozenset('+-&|!(){}[]^"~*?:\\/')
-LUCENE_OPERATORS = frozenset({"AND", "OR", "NOT", "TO"})
-MAX_QUERY_CHARS = 200  # a long description would otherwise expand past Lucene's clause limit
-
 TEXT_SOURCES = ("TEXT_STATEMENT", "TEXT_OFFER", "TEXT_PROVIDER")
-
-
-def lucene_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> str | None:
-    """User text as a safe Lucene query: specials escaped, operators lower-cased, length capped.
-
-    Returns None when nothing searchable is left (the full-text branches are then skipped).
-    """
-    if not text:
-        return None
-    text = " ".join(text.split())[:max_chars]
-    words = []
-    for word in text.split(" "):
-        if word in LUCENE_OPERATORS:
-            word = word.lower()
-        words.append("".join(f"\\{ch}" if ch in LUCENE_SPECIAL else ch for ch in word))
-    query = " ".join(words)
-    return query if re.search(r"\w", query) else None
 
 
 def lexical_scores(rows: list[dict[str, Any]]) -> dict[str, float]:

@@ -14,7 +14,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from seed.credit_code import is_valid as credit_code_is_valid
+from matching.credit_code import is_valid as credit_code_is_valid
 
 
 class ErrorCode(Enum):
@@ -36,6 +36,7 @@ class ErrorCode(Enum):
     UNAUTHENTICATED = "UNAUTHENTICATED"  # the mutation needs an API token
     DUPLICATE = "DUPLICATE"  # e.g. an organisation with this credit code is already registered
     INVALID_STATE = "INVALID_STATE"  # e.g. changing a closed need or a withdrawn offer
+    CAPACITY_EXHAUSTED = "CAPACITY_EXHAUSTED"  # accepting a match the offer can no longer deliver
     CAPACITY_BOOKED = "CAPACITY_BOOKED"  # the change would cut under capacity booked by a deal
 
 

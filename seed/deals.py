@@ -26,7 +26,7 @@ from matching.deals import lifecycle, ratings, responses
 from matching.embedding import Embedder
 from matching.engine import MatchingError
 from matching.freshness import today
-from matching.intake import Intake
+from matching.intake import Intake, needs
 from matching.linking import TaxonomyLinker
 
 ACTOR = "seed-sample"
@@ -71,7 +71,7 @@ async def _apply(db: Database, embedder: Embedder, intake: Intake, row: dict[str
         await responses.respond(db, provider, match.need_id, data, today=today())
     for step in row.get("steps", []):
         if step.get("close_need"):
-            outcome = await intake.close_need(enterprise, match.need_id)
+            outcome = await needs.close_need(intake, enterprise, match.need_id)
             if outcome.errors:
                 raise MatchingError(outcome.errors[0].message)
         elif step["to"] == "ACCEPTED":

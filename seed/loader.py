@@ -17,8 +17,10 @@ from tqdm import tqdm
 from graph.db import Database
 from graph.repositories import bulk
 from graph.repositories import reference as reference_repo
+from matching.capability_links import link_need, link_offer, link_rows, link_statement
 from matching.embedding import Embedder
 from matching.embedding_cache import EmbeddingCache
+from matching.texts import need_text, offer_text, statement_text
 from seed.reference import Reference, load_reference
 
 
@@ -98,13 +100,12 @@ def _statement_row(s: Any, vector: Any, links: list[dict[str, Any]]) -> dict[str
     return {"id": s.id, "provider_id": s.provider_id, "text": s.text, "embedding": vector.tolist(), "links": links}
 
 
-def _offer_row(o: Any, vector: Any) -> dict[str, Any]:
+def _offer_row(o: Any, vector: Any, links: list[dict[str, Any]]) -> dict[str, Any]:
     return {"id": o.id, "provider_id": o.provider_id, "process_text": o.process_text, "description": o.description,
             "monthly_volume": o.monthly_volume, "unit": o.unit, "available_from": o.available_from,
             "available_to": o.available_to, "lead_time_days": o.lead_time_days, "moq": o.moq,
             "booked_volume": o.booked_volume, "status": o.status, "embedding": vector.tolist(),
-            "links": [{"code": o.capability_code, "confidence": 1.0, "method": "CODE"}],
-            "material_code": o.material_code}
+            "links": links, "material_code": o.material_code}
 
 
 def _enterprise_row(e: Any) -> dict[str, Any]:
@@ -121,10 +122,6 @@ def _need_row(n: Any, vector: Any, links: list[dict[str, Any]]) -> dict[str, Any
             "region_codes": [n.region_code] if n.region_code else [], "material_code": n.material_code}
 
 
-def _links(links: list[Any]) -> list[dict[str, Any]]:
-    return [{"code": link.code, "confidence": link.confidence, "method": link.method} for link in links]
-
-
 def _batches(items: list[Any], size: int = BATCH) -> list[list[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
@@ -133,45 +130,42 @@ async def load_sample(db: Database, embedder: Embedder, directory: Path | None =
                       progress: bool = True) -> dict[str, int]:
     """Load the sample providers, statements, offers, enterprises and needs.
 
-    Free text goes through the same linking as the API: capability statements and needs are linked
-    to the taxonomy from their text (a need's ``declared_capability_codes`` count as declared, as a
-    client would send them); an offer's process code is a structured field the provider picks, so
-    it is declared. The generator's ground-truth codes are not used here — they are for evaluation.
+    Free text is linked and embedded exactly as the API does it: the embedded text comes from
+    :mod:`matching.texts` and the links from :mod:`matching.capability_links` (same taxonomy kind per
+    subject, same declared codes). A need's ``declared_capability_codes`` and an offer's process code
+    are what a client would send as ``capabilityCodes``; the generator's ground-truth codes of
+    statements and needs are not used here — they are for evaluation.
     """
     from matching.linking import TaxonomyLinker
-    from matching.texts import need_text, offer_text, statement_text
     from seed.sample import read_sample
 
     sample = read_sample(directory or default_sample_dir())
     linker = await TaxonomyLinker.build(db, embedder)
     cache = EmbeddingCache(embedder)
+    provider_kinds = {p.id: p.kind for p in sample.providers}
+    sample_offers = [o for o in sample.capacity_offers if provider_kinds.get(o.provider_id) == "MANUFACTURER"]
     statement_texts = [statement_text(s.text) for s in sample.capability_statements]
-    offer_texts = [offer_text(o.process_text, o.description) for o in sample.capacity_offers]
+    offer_texts = [offer_text(o.process_text, o.description) for o in sample_offers]
+    process_texts = [o.process_text.strip() for o in sample_offers]
     need_texts = [need_text(n.title, n.description) for n in sample.needs]
-    total_texts = len(set(statement_texts)) + len(set(offer_texts)) + len(set(need_texts))
+    total_texts = sum(len(set(texts)) for texts in (statement_texts, offer_texts, process_texts, need_texts))
     with tqdm(total=total_texts, desc="embedding sample texts", unit="text", disable=not progress) as bar:
         statement_vectors = cache.passages(statement_texts, progress=bar.update)
         offer_vectors = cache.passages(offer_texts, progress=bar.update)
         need_vectors = cache.queries(need_texts, progress=bar.update)
-    provider_kinds = {p.id: p.kind for p in sample.providers}
+        process_queries = cache.queries(process_texts, progress=bar.update)
+    statement_queries = cache.queries(statement_texts)  # linking compares query embeddings
 
-    statement_links = [
-        linker.link_vector(vector, text, kind=None)
-        for text, vector in zip(statement_texts, cache.queries(statement_texts), strict=True)
-    ]
-    need_links = [
-        linker.link_vector(vector, text, kind="PROCESS" if n.kind == "CAPACITY" else None,
-                           declared=list(n.declared_capability_codes))
-        for n, text, vector in zip(sample.needs, need_texts, need_vectors, strict=True)
-    ]
-    statements = [_statement_row(s, v, _links(links))
-                  for s, v, links in zip(sample.capability_statements, statement_vectors, statement_links,
-                                         strict=True)]
-    offers = [_offer_row(o, v) for o, v in zip(sample.capacity_offers, offer_vectors, strict=True)
-              if provider_kinds.get(o.provider_id) == "MANUFACTURER"]
+    statements = [
+        _statement_row(s, vector, link_rows(link_statement(linker, query, text, provider_kinds[s.provider_id])))
+        for s, text, vector, query in zip(sample.capability_statements, statement_texts, statement_vectors,
+                                          statement_queries, strict=True)]
+    offers = [_offer_row(o, vector, link_rows(link_offer(linker, query, text, [o.capability_code])))
+              for o, text, vector, query in zip(sample_offers, process_texts, offer_vectors, process_queries,
+                                                strict=True)]
     enterprises = [_enterprise_row(e) for e in sample.enterprises]
-    needs = [_need_row(n, v, _links(links))
-             for n, v, links in zip(sample.needs, need_vectors, need_links, strict=True)]
+    needs = [_need_row(n, vector, link_rows(link_need(linker, vector, text, n.kind, n.declared_capability_codes)))
+             for n, text, vector in zip(sample.needs, need_texts, need_vectors, strict=True)]
     plan = [
         ("providers", bulk.upsert_providers, [_provider_row(p) for p in sample.providers]),
         ("capability_statements", bulk.upsert_capability_statements, statements),
@@ -232,8 +226,6 @@ async def generate_scale(db: Database, embedder: Embedder, providers: int, batch
             return list(cache.queries(texts) if query else cache.passages(texts))
         return [derived(code, key) for code, key in zip(codes, keys, strict=True)]
 
-    from matching.texts import need_text, offer_text, statement_text
-
     written = 0
     with tqdm(total=providers, desc="generating providers", unit="provider", disable=not progress) as bar:
         for start in range(1, providers + 1, batch):
@@ -249,8 +241,9 @@ async def generate_scale(db: Database, embedder: Embedder, providers: int, batch
             await bulk.upsert_capability_statements(db, [
                 _statement_row(s, v, [{"code": c, "confidence": 1.0, "method": "CODE"} for c in s.capability_codes])
                 for s, v in zip(statements, statement_vectors, strict=True)])
-            await bulk.upsert_capacity_offers(db, [_offer_row(o, v)
-                                                   for o, v in zip(offers, offer_vectors, strict=True)])
+            await bulk.upsert_capacity_offers(db, [
+                _offer_row(o, v, [{"code": o.capability_code, "confidence": 1.0, "method": "CODE"}])
+                for o, v in zip(offers, offer_vectors, strict=True)])
             written += len(bundles)
             bar.update(len(bundles))
     n_enterprises = max(1, round(providers * ENTERPRISES_PER_PROVIDER))

@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from seed import credit_code
+from matching import credit_code
 from seed.phrases import BANKS, CATEGORY_DEFAULTS, Bank, names, styles
 from seed.phrases import enterprises as ent_phrases
 from seed.phrases.processes import MATERIAL_HINTS

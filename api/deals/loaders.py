@@ -9,6 +9,9 @@ from strawberry.dataloader import DataLoader
 
 from graph.db import Database
 from graph.repositories import deals
+from matching.deals import fulfilment
+from matching.deals.fulfilment import Fulfilment
+from matching.freshness import today
 
 Row = dict[str, Any]
 
@@ -20,6 +23,7 @@ class DealLoaders:
         self.history: DataLoader[str, list[Row]] = DataLoader(self._history)
         self.ratings: DataLoader[str, list[Row]] = DataLoader(self._ratings)
         self.provider_ratings: DataLoader[str, Row | None] = DataLoader(self._provider_ratings)
+        self.fulfilment: DataLoader[str, Fulfilment | None] = DataLoader(self._fulfilment)
 
     async def _responses(self, pairs: list[tuple[str, str]]) -> list[Row | None]:
         rows = await deals.responses_for_pairs(self.db, [{"need_id": n, "provider_id": p} for n, p in pairs])
@@ -36,4 +40,8 @@ class DealLoaders:
 
     async def _provider_ratings(self, provider_ids: list[str]) -> list[Row | None]:
         found = {row["provider_id"]: row for row in await deals.provider_ratings(self.db, provider_ids)}
+        return [found.get(provider_id) for provider_id in provider_ids]
+
+    async def _fulfilment(self, provider_ids: list[str]) -> list[Fulfilment | None]:
+        found = await fulfilment.fulfilment(self.db, provider_ids, today())
         return [found.get(provider_id) for provider_id in provider_ids]

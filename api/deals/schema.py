@@ -30,7 +30,7 @@ from api.errors import ApiError
 from api.inputs import node_key
 from api.matching.schema import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED, _decided, _error, _visible_need
 from api.matching.types import MatchDecisionPayload
-from api.types import UserError
+from api.payloads import UserError
 from graph.repositories import deals as deals_repo
 from graph.viewer import Viewer
 from matching import freshness

@@ -20,7 +20,7 @@ from typing import Any
 import strawberry
 
 from api.errors import ApiError
-from api.inputs import node_key
+from api.inputs import graphql_path, node_key
 from api.matching.types import (
     AcceptMatchInput,
     Consortium,
@@ -30,12 +30,11 @@ from api.matching.types import (
     MatchDecisionPayload,
     OpportunityConnection,
     RejectMatchInput,
-    decode_cursor,
     match_connection,
     opportunity_connection,
 )
-from api.pagination import check_first
-from api.types import UserError
+from api.pagination import check_first, decode_score_cursor
+from api.payloads import UserError
 from graph.viewer import Viewer
 from matching import engine, feedback
 from matching.engine import MatchingError, NeedContext
@@ -94,7 +93,7 @@ class MatchingQuery:
         services = info.context.services
         page = await engine.match_need(
             info.context.db, services.embedder, need.id, as_of=as_of, first=check_first(first),
-            after=decode_cursor(after), min_score=_min_score(min_score),
+            after=decode_score_cursor(after), min_score=_min_score(min_score),
             provider_id=viewer.org_id if viewer.role == "PROVIDER" else None,
             linker=await _linker_if_unlinked(info, need), need=need)
         return match_connection(page, after)
@@ -126,15 +125,17 @@ class MatchingQuery:
             raise ApiError("a provider sees its own opportunities only", code=FORBIDDEN, field="providerId")
         try:
             page = await engine.opportunities(info.context.db, key, as_of=as_of, first=check_first(first),
-                                              after=decode_cursor(after))
+                                              after=decode_score_cursor(after))
         except engine.NotFound:
             raise ApiError("no provider with this id", code=NOT_FOUND, field="providerId") from None
         return opportunity_connection(page, after)
 
 
 def _error(exc: MatchingError) -> UserError:
-    code = ErrorCode[exc.code] if exc.code in ErrorCode.__members__ else ErrorCode.INVALID_STATE
-    return UserError(code=code, field=exc.field, message=exc.message)
+    """A refusal of the matching engine as a payload error: its code is an ``ErrorCode`` member (or a
+    member's name), its field a snake_case path the API turns into the argument name clients sent."""
+    code = exc.code if isinstance(exc.code, ErrorCode) else ErrorCode[exc.code]
+    return UserError(code=code, field=graphql_path(exc.field), message=exc.message)
 
 
 def _deny(viewer: Viewer) -> UserError | None:

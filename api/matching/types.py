@@ -6,9 +6,6 @@ Thin wrappers over ``matching.engine`` results; the explanation is stored on the
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import date, datetime
 from typing import Any
 
@@ -17,8 +14,10 @@ from strawberry import relay
 
 from api.deals.types import MatchTransition, Rating, Response
 from api.enums import MatchStatus, NeedKind, Unit
-from api.errors import ApiError
-from api.types import CapacityOffer, Need, Provider, UserError, provider_from_row
+from api.needs.types import Need
+from api.pagination import page_info, score_cursor
+from api.payloads import UserError
+from api.providers.types import CapacityOffer, Provider, provider_from_row
 from matching import engine
 from matching.consortia import Proposal
 
@@ -215,30 +214,8 @@ class MatchConnection:
 # ------------------------------------------------------------------------------------------- cursors
 
 
-def encode_cursor(score: float, ident: str) -> str:
-    raw = json.dumps(["match", score, ident], separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> tuple[float, str] | None:
-    if not cursor:
-        return None
-    try:
-        kind, score, ident = json.loads(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()))
-        if kind != "match" or not isinstance(ident, str):
-            raise ValueError(kind)
-        return float(score), ident
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise ApiError("after is not a cursor of this list", field="after") from exc
-
-
-def page_info(cursors: list[str], after: str | None, has_next: bool) -> relay.PageInfo:
-    return relay.PageInfo(has_next_page=has_next, has_previous_page=after is not None,
-                          start_cursor=cursors[0] if cursors else None, end_cursor=cursors[-1] if cursors else None)
-
-
 def match_connection(page: engine.MatchPage, after: str | None) -> MatchConnection:
-    edges = [MatchEdge(cursor=encode_cursor(m.score, m.id), node=Match.from_result(m)) for m in page.items]
+    edges = [MatchEdge(cursor=score_cursor(m.score, m.id), node=Match.from_result(m)) for m in page.items]
     return MatchConnection(edges=edges, page_info=page_info([e.cursor for e in edges], after, page.has_next),
                            total_count=page.total, as_of=page.as_of, recomputed=page.recomputed,
                            computed_at=_datetime(page.computed_at))
@@ -364,7 +341,7 @@ class OpportunityConnection:
 
 
 def opportunity_connection(page: engine.OpportunityPage, after: str | None) -> OpportunityConnection:
-    edges = [OpportunityEdge(cursor=encode_cursor(o.score, o.need.id), node=Opportunity.from_result(o))
+    edges = [OpportunityEdge(cursor=score_cursor(o.score, o.need.id), node=Opportunity.from_result(o))
              for o in page.items]
     return OpportunityConnection(edges=edges, page_info=page_info([e.cursor for e in edges], after, page.has_next),
                                  total_count=page.total, as_of=page.as_of)

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from graph.db import Database, Tx
-from graph.repositories.matching import bump_data_version
+from graph.repositories.freshness import bump_data_version
 
 
 def _bumping(work: Callable[[Tx], Awaitable[None]]) -> Callable[[Tx], Awaitable[None]]:

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from graph.db import Database, Tx
 from graph.repositories import lookups
-from graph.repositories.rows import native_rows
+from graph.repositories.rows import StatementRow, native_rows
 from graph.viewer import Viewer
 
 _PROJECTION = """
@@ -17,19 +17,19 @@ p.id AS provider_id, s.id AS id, s.text AS text, s.created_at AS created_at,
 """.replace("__CAPABILITY__", lookups.node_map("Capability", "c"))
 
 
-async def by_providers(db: Database, provider_ids: list[str]) -> list[dict[str, Any]]:
+async def by_providers(db: Database, provider_ids: list[str]) -> list[StatementRow]:
     rows = await db.read(
         f"MATCH (p:Provider)-[:STATES]->(s:CapabilityStatement) WHERE p.id IN $ids "
         f"RETURN {_PROJECTION} ORDER BY s.created_at, s.id",
         ids=list(provider_ids))
-    return native_rows(rows)
+    return cast(list[StatementRow], native_rows(rows))
 
 
-async def by_ids(db: Database, ids: list[str]) -> list[dict[str, Any]]:
+async def by_ids(db: Database, ids: list[str]) -> list[StatementRow]:
     rows = await db.read(
         f"MATCH (p:Provider)-[:STATES]->(s:CapabilityStatement) WHERE s.id IN $ids RETURN {_PROJECTION}",
         ids=list(ids))
-    return native_rows(rows)
+    return cast(list[StatementRow], native_rows(rows))
 
 
 async def access(tx: Tx, statement_id: str, viewer: Viewer) -> Literal["OWN", "READ"] | None:

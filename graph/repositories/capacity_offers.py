@@ -7,11 +7,11 @@ and by staff (the filter is ``_VISIBLE``).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from graph.db import Database, Tx
 from graph.repositories import lookups
-from graph.repositories.rows import native
+from graph.repositories.rows import OfferRow, native
 from graph.viewer import Viewer
 
 # Properties an offer's manufacturer may set.
@@ -32,13 +32,13 @@ o {.id, .process_text, .description, .monthly_volume, .unit, .available_from, .a
 """.replace("__CAPABILITY__", lookups.node_map("Capability", "c"))
 
 
-def _flatten(row: dict[str, Any]) -> dict[str, Any]:
-    return native({**row["node"], "provider_id": row["provider_id"], "links": row["links"],
-                   "material_code": row["material_code"]})
+def _flatten(row: dict[str, Any]) -> OfferRow:
+    return cast(OfferRow, native({**row["node"], "provider_id": row["provider_id"], "links": row["links"],
+                                  "material_code": row["material_code"]}))
 
 
 async def by_providers(db: Database, provider_ids: list[str], viewer: Viewer,
-                       include_withdrawn: bool = False) -> list[dict[str, Any]]:
+                       include_withdrawn: bool = False) -> list[OfferRow]:
     rows = await db.read(
         f"MATCH (p:Manufacturer)-[:OFFERS]->(o:CapacityOffer) WHERE p.id IN $ids AND {_VISIBLE} "
         "AND ($include_withdrawn OR o.status = 'PUBLISHED') "
@@ -47,7 +47,7 @@ async def by_providers(db: Database, provider_ids: list[str], viewer: Viewer,
     return [_flatten(row) for row in rows]
 
 
-async def by_ids(db: Database, ids: list[str], viewer: Viewer) -> list[dict[str, Any]]:
+async def by_ids(db: Database, ids: list[str], viewer: Viewer) -> list[OfferRow]:
     rows = await db.read(
         f"MATCH (p:Manufacturer)-[:OFFERS]->(o:CapacityOffer) WHERE o.id IN $ids AND {_VISIBLE} "
         f"RETURN {_PROJECTION}",
@@ -56,7 +56,7 @@ async def by_ids(db: Database, ids: list[str], viewer: Viewer) -> list[dict[str,
 
 
 async def current(tx: Tx, offer_id: str, viewer: Viewer) -> tuple[Literal["OWN", "READ"] | None,
-                                                                   dict[str, Any] | None]:
+                                                                   OfferRow | None]:
     """The offer as its viewer sees it and whether the viewer may change it (None: not visible)."""
     row = await tx.one(
         f"MATCH (p:Manufacturer)-[:OFFERS]->(o:CapacityOffer {{id: $id}}) WHERE {_VISIBLE} "

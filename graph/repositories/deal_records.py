@@ -1,7 +1,7 @@
 """Cypher of the fulfilment records a provider's score is computed from (``matching.deals.fulfilment``).
 
 Apart from ``deals.py`` because matching's pair features embed the same subquery
-(``graph.repositories.matching``), and this module imports nothing of the other repositories.
+(``graph.repositories.constraints``), and this module imports nothing of the other repositories.
 """
 
 from __future__ import annotations

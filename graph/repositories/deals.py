@@ -19,7 +19,7 @@ statement, so ``offer.booked_volume = offer.external_booked_volume + Σ match.bo
 matches that use it (checked by :func:`booking_drift`); ``external_booked_volume`` is capacity booked
 outside gongxu (the sample loader's ``booked_volume``). Every write here runs in the caller's write
 transaction after the need's write lock (and, for bookings, the offer's): the order need → offer is
-the one feedback.py uses.
+the one ``matches.py`` uses for accepting.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.db import Database, Tx
-from graph.repositories.matching import DATA_VERSION_BUMP
+from graph.repositories.freshness import DATA_VERSION_BUMP
 
 # ------------------------------------------------------------------------------------ locks, state
 

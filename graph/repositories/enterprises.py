@@ -6,11 +6,11 @@ Not public: an ENTERPRISE token reads its own enterprise, STAFF reads all, nobod
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from graph.db import Database, Tx
 from graph.repositories.paging import PageRequest, keyset_clauses
-from graph.repositories.rows import native
+from graph.repositories.rows import EnterpriseRow, native
 from graph.viewer import Viewer
 
 PROFILE_PROPS = ("name", "credit_code", "description", "contact_name", "contact_phone", "contact_email")
@@ -46,14 +46,14 @@ def _filter_params(filters: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
-def _flatten(row: dict[str, Any]) -> dict[str, Any]:
+def _flatten(row: dict[str, Any]) -> EnterpriseRow:
     flat = {**row["node"], "region_codes": row["region_codes"], "industry_codes": row["industry_codes"]}
     if "sort_key" in row:
         flat["sort_key"] = row["sort_key"]
-    return native(flat)
+    return cast(EnterpriseRow, native(flat))
 
 
-async def page(db: Database, viewer: Viewer, filters: dict[str, Any], request: PageRequest) -> list[dict[str, Any]]:
+async def page(db: Database, viewer: Viewer, filters: dict[str, Any], request: PageRequest) -> list[EnterpriseRow]:
     after, order = keyset_clauses("e", SORTS[request.sort], request)
     rows = await db.read(
         f"MATCH (e:Enterprise) WHERE {_READABLE} {_FILTERS} {after} WITH e, sort_key {order} "
@@ -68,7 +68,7 @@ async def count(db: Database, viewer: Viewer, filters: dict[str, Any]) -> int:
     return rows[0]["n"]
 
 
-async def by_ids(db: Database, ids: list[str], viewer: Viewer) -> list[dict[str, Any]]:
+async def by_ids(db: Database, ids: list[str], viewer: Viewer) -> list[EnterpriseRow]:
     rows = await db.read(f"MATCH (e:Enterprise) WHERE e.id IN $ids AND {_READABLE} RETURN {_PROJECTION}",
                          ids=list(ids), **viewer.params())
     return [_flatten(row) for row in rows]

@@ -53,7 +53,3 @@ async def delete_enterprise(db: Database, credit_code: str) -> dict[str, int]:
     rows = await db.write(_DELETE_ENTERPRISE, credit_code=credit_code)
     return {"needs": sum(r["needs"] for r in rows), "matches": sum(r["matches"] for r in rows),
             "enterprises": len(rows)}
-
-
-async def delete_token(db: Database, token_id: str) -> None:
-    await db.write("MATCH (t:ApiToken {id: $id}) DETACH DELETE t", id=token_id)

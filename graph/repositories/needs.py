@@ -7,12 +7,12 @@ so another organisation's need is indistinguishable from a missing one.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from graph.db import Database, Tx
 from graph.repositories import lookups
 from graph.repositories.paging import PageRequest, keyset_clauses
-from graph.repositories.rows import native
+from graph.repositories.rows import NeedRow, native
 from graph.viewer import Viewer
 
 NEED_PROPS = ("kind", "title", "description", "quantity", "unit", "deadline", "budget_min", "budget_max")
@@ -60,19 +60,19 @@ def _filter_params(filters: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
-def _flatten(row: dict[str, Any]) -> dict[str, Any]:
+def _flatten(row: dict[str, Any]) -> NeedRow:
     flat = {**row["node"], "enterprise_id": row["enterprise_id"], "links": row["links"],
             "certification_codes": row["certification_codes"], "region_codes": row["region_codes"],
             "material_code": row["material_code"]}
     if "sort_key" in row:
         flat["sort_key"] = row["sort_key"]
-    return native(flat)
+    return cast(NeedRow, native(flat))
 
 
 # --------------------------------------------------------------------------------------------- reads
 
 
-async def page(db: Database, viewer: Viewer, filters: dict[str, Any], request: PageRequest) -> list[dict[str, Any]]:
+async def page(db: Database, viewer: Viewer, filters: dict[str, Any], request: PageRequest) -> list[NeedRow]:
     after, order = keyset_clauses("n", SORTS[request.sort], request, keep=("e",))
     rows = await db.read(
         f"MATCH (e:Enterprise)-[:POSTED]->(n:Need) WHERE {_READABLE} {_FILTERS} {after} WITH e, n, sort_key "
@@ -88,14 +88,14 @@ async def count(db: Database, viewer: Viewer, filters: dict[str, Any]) -> int:
     return rows[0]["n"]
 
 
-async def by_ids(db: Database, ids: list[str], viewer: Viewer) -> list[dict[str, Any]]:
+async def by_ids(db: Database, ids: list[str], viewer: Viewer) -> list[NeedRow]:
     rows = await db.read(
         f"MATCH (e:Enterprise)-[:POSTED]->(n:Need) WHERE n.id IN $ids AND {_READABLE} RETURN {_PROJECTION}",
         ids=list(ids), **viewer.params())
     return [_flatten(row) for row in rows]
 
 
-async def current(tx: Tx, need_id: str, viewer: Viewer) -> dict[str, Any] | None:
+async def current(tx: Tx, need_id: str, viewer: Viewer) -> NeedRow | None:
     """The need if the viewer may read it (with ``own``: whether it may change it), else None."""
     row = await tx.one(
         f"MATCH (e:Enterprise)-[:POSTED]->(n:Need {{id: $id}}) WHERE {_READABLE} "

@@ -7,12 +7,12 @@ filter too (:func:`access`): a PROVIDER token whose organisation is the provider
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from graph.db import Database, Tx
 from graph.repositories import lookups
 from graph.repositories.paging import PageRequest, keyset_clauses
-from graph.repositories.rows import native, native_rows
+from graph.repositories.rows import HeldCertificationRow, ProviderRow, native, native_rows
 from graph.viewer import Viewer
 
 KIND_LABELS = {"MANUFACTURER": "Manufacturer", "SERVICE_PROVIDER": "ServiceProvider"}
@@ -65,18 +65,18 @@ def _filter_params(filters: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
-def _flatten(row: dict[str, Any]) -> dict[str, Any]:
+def _flatten(row: dict[str, Any]) -> ProviderRow:
     flat = {**row["node"], "region_codes": row["region_codes"], "industry_codes": row["industry_codes"],
             "sharing_mode_codes": row["sharing_mode_codes"]}
     if "sort_key" in row:
         flat["sort_key"] = row["sort_key"]
-    return native(flat)
+    return cast(ProviderRow, native(flat))
 
 
 # --------------------------------------------------------------------------------------------- reads
 
 
-async def page(db: Database, filters: dict[str, Any], request: PageRequest) -> list[dict[str, Any]]:
+async def page(db: Database, filters: dict[str, Any], request: PageRequest) -> list[ProviderRow]:
     """One page of providers matching ``filters`` (see FILTER_KEYS), in the requested order."""
     after, order = keyset_clauses("p", SORTS[request.sort], request)
     rows = await db.read(
@@ -90,19 +90,19 @@ async def count(db: Database, filters: dict[str, Any]) -> int:
     return rows[0]["n"]
 
 
-async def by_ids(db: Database, ids: list[str]) -> list[dict[str, Any]]:
+async def by_ids(db: Database, ids: list[str]) -> list[ProviderRow]:
     rows = await db.read(f"MATCH (p:Provider) WHERE p.id IN $ids RETURN {_PROJECTION}", ids=list(ids))
     return [_flatten(row) for row in rows]
 
 
-async def certifications(db: Database, provider_ids: list[str]) -> list[dict[str, Any]]:
+async def certifications(db: Database, provider_ids: list[str]) -> list[HeldCertificationRow]:
     """Held certifications: rows ``{provider_id, code, status, valid_until, node}`` (node: the certification)."""
     rows = await db.read(
         "MATCH (p:Provider)-[h:HOLDS]->(c:Certification) WHERE p.id IN $ids "
         "RETURN p.id AS provider_id, c.code AS code, h.status AS status, h.valid_until AS valid_until, "
         f"{lookups.node_map('Certification', 'c')} AS node ORDER BY c.code",
         ids=list(provider_ids))
-    return native_rows(rows)
+    return cast(list[HeldCertificationRow], native_rows(rows))
 
 
 async def kind_of(tx: Tx, provider_id: str) -> str | None:

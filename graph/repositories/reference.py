@@ -61,14 +61,6 @@ async def upsert(db: Database, label: str, rows: list[dict[str, Any]]) -> None:
     await db.write_tx(work)
 
 
-async def text_hashes(db: Database, label: str) -> dict[str, str]:
-    """code -> hash of the text its embedding was computed from (to skip re-encoding)."""
-    _check_label(label)
-    rows = await db.read(f"MATCH (n:{label}) WHERE n.text_hash IS NOT NULL RETURN n.code AS code, "
-                         "n.text_hash AS text_hash")
-    return {row["code"]: row["text_hash"] for row in rows}
-
-
 async def alias_entries(db: Database, label: str) -> list[tuple[str, list[str]]]:
     """``[(code, [names…, aliases…])]`` for building an alias index."""
     _check_label(label)
@@ -104,16 +96,6 @@ async def capability_tree(db: Database) -> list[dict[str, Any]]:
         "RETURN c.code AS code, c.name_zh AS name_zh, c.name_en AS name_en, c.kind AS kind, c.level AS level, "
         "c.aliases AS aliases, c.description AS description, p.code AS parent ORDER BY c.code"
     )
-
-
-async def region_members(db: Database, codes: list[str]) -> list[str]:
-    """The regions themselves plus every region PART_OF them (transitively): city ⊂ province ⊂ group."""
-    rows = await db.read(
-        "MATCH (r:Region) WHERE r.code IN $codes "
-        "MATCH (m:Region)-[:PART_OF*0..3]->(r) RETURN DISTINCT m.code AS code",
-        codes=codes,
-    )
-    return [row["code"] for row in rows]
 
 
 async def counts(db: Database) -> dict[str, int]:

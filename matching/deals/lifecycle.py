@@ -92,8 +92,8 @@ def _note(note: str | None, required: bool) -> str | None:
 
 def _check_target(to: str) -> None:
     if to not in STEPS:
-        raise InvalidStep(f"advanceMatch moves a deal to {', '.join(STEPS)}; a proposed match is accepted or "
-                          "rejected with acceptMatch / rejectMatch", "to")
+        raise InvalidStep(f"a deal step is one of {', '.join(STEPS)}; a proposed match is accepted or "
+                          "rejected by the enterprise that posted the need", "to")
 
 
 def check_step(state: dict[str, Any], side: str, to: str) -> None:
@@ -118,11 +118,11 @@ async def advance(db: Database, viewer: Viewer, match_id: str, to: str, note: st
 
     async def work(tx: Tx) -> Step:
         if await repo.lock_need_of_match(tx, match_id) is None:
-            raise NotFound(f"match {match_id} does not exist", "matchId")
+            raise NotFound(f"match {match_id} does not exist", "match_id")
         state = await repo.deal_state(tx, match_id)
         side = None if state is None else _side(viewer, state)
         if state is None or side is None:
-            raise NotFound(f"match {match_id} does not exist", "matchId")
+            raise NotFound(f"match {match_id} does not exist", "match_id")
         if state["status"] == to:
             return Step(match_id, state["need_id"], to, to)
         check_step(state, side, to)

@@ -58,17 +58,17 @@ async def rate(db: Database, viewer: Viewer, match_id: str, data: dict[str, Any]
 
     async def work(tx: Tx) -> RatingResult:
         if await repo.lock_need_of_match(tx, match_id) is None:
-            raise NotFound(f"match {match_id} does not exist", "matchId")
+            raise NotFound(f"match {match_id} does not exist", "match_id")
         state = await repo.deal_state(tx, match_id)
         party = state is not None and (viewer.is_enterprise(state["enterprise_id"])
                                        or viewer.is_provider(state["provider_id"]))
         if state is None or not party:
-            raise NotFound(f"match {match_id} does not exist", "matchId")
+            raise NotFound(f"match {match_id} does not exist", "match_id")
         if state["status"] != COMPLETED:
             raise MatchingError(f"match {match_id} is {state['status']}: a deal is rated once COMPLETED",
-                                "matchId", code="INVALID_STATE")
+                                "match_id", code="INVALID_STATE")
         if side in state["rated_by"] or not await repo.rate(tx, match_id, side, viewer.org_id, props):
-            raise MatchingError(f"the {side.lower()} has already rated match {match_id}", "matchId",
+            raise MatchingError(f"the {side.lower()} has already rated match {match_id}", "match_id",
                                 code="INVALID_STATE")
         return RatingResult(match_id, side)
 

@@ -23,8 +23,8 @@ from datetime import date
 from typing import Any
 
 from graph.db import Database, Tx
+from graph.repositories import constraints as constraints_repo
 from graph.repositories import deals as repo
-from graph.repositories import matching as matching_repo
 from graph.viewer import Viewer
 from matching.engine import MatchingError, NotFound
 
@@ -63,11 +63,11 @@ def check_response(data: dict[str, Any], today: date) -> dict[str, Any]:
         raise MatchingError("currency is a three-letter ISO 4217 code, e.g. CNY", "currency", code="INVALID")
     lead = data.get("lead_time_days")
     if lead is not None and not 0 <= int(lead) <= MAX_LEAD_TIME_DAYS:
-        raise MatchingError(f"leadTimeDays is between 0 and {MAX_LEAD_TIME_DAYS}", "leadTimeDays",
+        raise MatchingError(f"the lead time is between 0 and {MAX_LEAD_TIME_DAYS}", "lead_time_days",
                             code="NEGATIVE" if int(lead) < 0 else "INVALID")
     valid_until = data.get("valid_until")
     if valid_until is not None and valid_until < today:
-        raise MatchingError("validUntil is in the past", "validUntil", code="DEADLINE_IN_PAST")
+        raise MatchingError("the quote's validity ends in the past", "valid_until", code="DEADLINE_IN_PAST")
     message = (data.get("message") or "").strip() or None
     if message is not None and len(message) > MAX_MESSAGE_CHARS:
         raise MatchingError(f"the message is longer than {MAX_MESSAGE_CHARS} characters", "message",
@@ -85,20 +85,20 @@ async def respond(db: Database, viewer: Viewer, need_id: str, data: dict[str, An
     props = check_response(data, today)
     offer_id = data.get("offer_id")
     # the hard constraints are read before the transaction (one read; the need is re-checked under its lock)
-    passes = await matching_repo.pair_features(db, [{"need_id": need_id, "provider_id": provider_id}], today)
+    passes = await constraints_repo.pair_features(db, [{"need_id": need_id, "provider_id": provider_id}], today)
 
     async def work(tx: Tx) -> ResponseResult:
         await repo.lock_need(tx, need_id)
         context = await repo.response_context(tx, need_id, provider_id, offer_id)
         if context is None or not (passes or context["match_id"]):
-            raise NotFound(f"need {need_id} does not exist", "needId")
+            raise NotFound(f"need {need_id} does not exist", "need_id")
         if context["need_status"] != "OPEN":
-            raise MatchingError(f"need {need_id} is {context['need_status']}", "needId", code="INVALID_STATE")
+            raise MatchingError(f"need {need_id} is {context['need_status']}", "need_id", code="INVALID_STATE")
         if context["match_status"] not in (None, "PROPOSED"):
             raise MatchingError(f"the enterprise has already decided on this match ({context['match_status']})",
-                                "needId", code="INVALID_STATE")
+                                "need_id", code="INVALID_STATE")
         if offer_id is not None and (context["offer_id"] is None or context["offer_status"] != "PUBLISHED"):
-            raise NotFound(f"no published offer {offer_id} of this provider", "offerId")
+            raise NotFound(f"no published offer {offer_id} of this provider", "offer_id")
         row = await repo.upsert_response(tx, f"rsp_{uuid.uuid4().hex[:20]}", provider_id, need_id, props, offer_id)
         return ResponseResult(row["id"], need_id, provider_id, props["interest"], row["revision"],
                               context["match_id"])

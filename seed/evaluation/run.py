@@ -2,7 +2,8 @@
 
 1. Check the graph holds the sample the judgments were made on (``gongxu seed load``, which ``make eval``
    runs first).
-2. **Service:** serve the app in-process on a free loopback port (:class:`api.live.LiveServer`), register an
+2. **Service:** the caller serves the app (``gongxu eval`` starts :class:`api.live.LiveServer` in-process on a
+   free loopback port and passes it in as ``server_factory``; ``seed/`` never imports ``api/``), register an
    evaluation enterprise, post every need with ``postNeed`` exactly as a client would, and ask
    ``matches(needId, first: 10, asOf: AS_OF)``. The enterprise (found by its fixed credit code) and all it
    posted are deleted before and after the run, so re-runs start from the same graph.
@@ -20,6 +21,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,7 +29,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from seed.credit_code import generate as generate_credit_code
+from matching.credit_code import generate as generate_credit_code
 from seed.evaluation.eval_set import AS_OF, EvalNeed, qrels, read_judgments, read_needs
 from seed.evaluation.judge import Judge
 from seed.evaluation.metrics import K, NeedScores
@@ -106,17 +108,20 @@ def run_baselines(eval_set: EvalSet, corpus: Any, query_vectors: Any, progress: 
 # -------------------------------------------------------------------------------------------- service
 
 
-def run_service(eval_set: EvalSet, progress: bool = True,
-                server_factory: Callable[[], Any] | None = None) -> SystemResult:
-    """Post every need through the GraphQL API of an in-process server and read its top 10 (blocking)."""
-    from api.live import LiveServer
+ServerFactory = Callable[[], AbstractContextManager[Any]]
+"""Starts the service on entry and stops it on exit; the entered value has ``url`` (e.g. ``api.live.LiveServer``)."""
+
+
+def run_service(eval_set: EvalSet, server_factory: ServerFactory, progress: bool = True) -> SystemResult:
+    """Post every need through the GraphQL API of the server ``server_factory`` starts and read its top 10
+    (blocking)."""
     from seed.evaluation.client import GraphQLClient, ServiceError, ServiceUnavailable
 
     result = SystemResult(SERVICE)
     saved_today = os.environ.get("GONGXU_TODAY")
     os.environ["GONGXU_TODAY"] = AS_OF.isoformat()  # the day the set is anchored at (see docs/EVALUATION.md)
     try:
-        with (server_factory or LiveServer)() as live, GraphQLClient(live.url) as client:
+        with server_factory() as live, GraphQLClient(live.url) as client:
             _, token = client.register_enterprise(EVAL_ENTERPRISE)
             posted: dict[str, str] = {}
             for need in tqdm(eval_set.needs, desc="posting needs", unit="need", disable=not progress):
@@ -181,10 +186,14 @@ def write_details(path: Path, eval_set: EvalSet, systems: Sequence[SystemResult]
     return len(lines)
 
 
-async def evaluate(services: Any, *, need_ids: Sequence[str] | None = None, with_service: bool = True,
+async def evaluate(services: Any, *, server_factory: ServerFactory | None, need_ids: Sequence[str] | None = None,
                    progress: bool = True, benchmarks: Path | None = BENCHMARKS,
                    details: Path | None = None) -> tuple[list[SystemResult], str]:
-    """Run everything against the graph behind ``services``; returns the systems and the rendered table."""
+    """Run everything against the graph behind ``services``; returns the systems and the rendered table.
+
+    ``server_factory`` serves the app over the same graph (None: baselines only, the service is reported as
+    skipped).
+    """
     from graph.repositories import evaluation as repo
     from graph.repositories import statistics
     from matching.embedding_cache import EmbeddingCache
@@ -196,10 +205,10 @@ async def evaluate(services: Any, *, need_ids: Sequence[str] | None = None, with
     await _check_sample_loaded(db, eval_set.sample)
     counts = await statistics.counts(db)
     systems: list[SystemResult] = []
-    if with_service:
+    if server_factory is not None:
         await repo.delete_enterprise(db, EVAL_ENTERPRISE["creditCode"])  # leftovers of an interrupted run
         try:
-            systems.append(await asyncio.to_thread(run_service, eval_set, progress))
+            systems.append(await asyncio.to_thread(run_service, eval_set, server_factory, progress))
         finally:
             await repo.delete_enterprise(db, EVAL_ENTERPRISE["creditCode"])
     else:

@@ -14,7 +14,7 @@ from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
 
-from seed.credit_code import generate as generate_credit_code
+from matching.credit_code import generate as generate_credit_code
 
 _codes = random.Random(20261123)
 _counter = itertools.count(1)

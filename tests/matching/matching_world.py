@@ -14,7 +14,7 @@ from typing import Any
 
 from graph.db import Database
 from graph.repositories import bulk
-from graph.repositories import matching as matching_repo
+from graph.repositories import freshness as freshness_repo
 from matching.embedding_cache import EmbeddingCache
 from matching.freshness import today
 
@@ -168,7 +168,7 @@ class World:
 
     async def bump(self) -> None:
         """Writers bump the data version in their transaction (docs/MATCHING.md, Freshness)."""
-        await self.db.write_tx(matching_repo.bump_data_version)
+        await self.db.write_tx(freshness_repo.bump_data_version)
 
 
 def as_of() -> date:

@@ -7,7 +7,6 @@ import json
 from matching_world import CHENGDU, DIE_AL, World, capacity_need, link
 
 from matching import engine
-from matching.retrieval import lucene_query
 from matching.scoring import WEIGHTS, Weights
 from matching.taxonomy import load_taxonomy
 
@@ -91,9 +90,3 @@ async def test_a_need_without_taxonomy_links_is_ranked_by_what_it_says(world: Wo
     assert abs(sum(p["weight"] for p in matches[0].explanation["score_parts"]) - 1.0) < 0.01
 
 
-def test_lucene_special_characters_are_escaped():
-    assert lucene_query('需要 "CNC" 加工 (5轴)+ AND OR NOT a:b/c*?') == \
-        '需要 \\"CNC\\" 加工 \\(5轴\\)\\+ and or not a\\:b\\/c\\*\\?'
-    assert lucene_query("  ") is None
-    assert lucene_query("+-!") is None
-    assert len(lucene_query("压铸" * 500) or "") <= 200

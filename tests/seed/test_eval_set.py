@@ -360,7 +360,7 @@ def test_an_unreachable_service_is_reported_not_fatal(needs, sample, judge, judg
             pass
 
     eval_set = EvalSet(reference, sample, needs[:2], judge, qrels(judgments))
-    result = run_service(eval_set, progress=False, server_factory=Gone)
+    result = run_service(eval_set, Gone, progress=False)
     assert result.unavailable and "did not answer" in result.unavailable
     assert "gongxu service: not available (" in render([result], needs[:2], {})
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from seed import credit_code
+from matching import credit_code
 from seed.reference import SeedFileError
 from seed.sample import (
     FILE_NAMES,

@@ -43,6 +43,8 @@ RESPOND = """mutation($input: RespondToNeedInput!) { respondToNeed(input: $input
   errors { code field message } } }"""
 RESPONSES = """query($needId: ID, $orderBy: ResponseOrder) { responses(needId: $needId, orderBy: $orderBy) {
   interest price provider { id } needId } }"""
+RECORD = """query($id: ID!) { node(id: $id) { ... on Provider {
+  rating ratingSummary { mean count prior } fulfilment { status score deals parts { name value } summary } } } }"""
 ACCEPT = """mutation($id: ID!) { acceptMatch(input: {matchId: $id}) { match { id status } errors { code } } }"""
 ADVANCE = f"""mutation($input: AdvanceMatchInput!) {{ advanceMatch(input: $input) {{
   match {{ {DEAL} }} errors {{ code field message }} }} }}"""
@@ -151,6 +153,14 @@ async def test_one_deal_from_need_to_ratings(api, staff_token):
     assert again["errors"][0]["code"] == "INVALID_STATE"
     final = (await deals(api, world, need_id))[a["id"]]
     assert sorted(r["by"] for r in final["ratings"]) == ["ENTERPRISE", "PROVIDER"]
+
+    # the provider's record: its deal ratings beside the prior rating, and a fulfilment score with parts
+    record = (await api.ok(RECORD, {"id": a["id"]}, token=world["enterprise"]))["node"]
+    assert record["ratingSummary"] == {"mean": 14 / 3, "count": 1, "prior": None}
+    assert record["fulfilment"]["status"] == "SCORED" and record["fulfilment"]["deals"] == 1
+    assert {p["name"]: p["value"] for p in record["fulfilment"]["parts"]}["on_time"] == 1.0
+    other = (await api.ok(RECORD, {"id": b["id"]}, token=world["enterprise"]))["node"]["fulfilment"]
+    assert other["status"] == "NEW" and other["score"] is None and "new to the pool" in other["summary"]
 
 
 async def test_capacity_is_released_on_cancel_close_and_withdraw(api):

@@ -21,14 +21,14 @@ from hypothesis import strategies as st
 from matching_world import OFFERS, World, capacity_need
 
 from graph.repositories import deals as deals_repo
-from graph.repositories import matching as matching_repo
+from graph.repositories import matches as matches_repo
 from graph.viewer import Viewer
 from matching import feedback
 from matching.candidates import match_id
 from matching.deals import lifecycle
 from matching.engine import MatchingError
 from matching.freshness import today
-from matching.intake import Intake
+from matching.intake import Intake, needs, offers
 from matching.linking import TaxonomyLinker
 
 PROVIDERS = ("prv_cd_die", "prv_cd_die2", "prv_sz_die")
@@ -74,21 +74,21 @@ async def reset(world: World, quantities: list[int]) -> None:
         await world.need(capacity_need(need_id, quantity=quantity))
         rows = [{"id": match_id(need_id, p), "provider_id": p, "offer_id": OFFERS[p]["id"], "score": 0.5,
                  "explanation": "{}"} for p in PROVIDERS]
-        await matching_repo.store_matches(world.db, need_id, rows, "property-test", today())
+        await matches_repo.store_matches(world.db, need_id, rows, "property-test", today())
 
 
 async def apply(world: World, intake: Intake, action: tuple[str, int, Any]) -> bool:
     """Run one step; True when it was refused."""
     kind, n, p = action
     if kind == "close":
-        outcome = await intake.close_need(ENTERPRISE, NEEDS[n])
+        outcome = await needs.close_need(intake, ENTERPRISE, NEEDS[n])
     elif kind == "withdraw":
-        outcome = await intake.withdraw_offer(provider_viewer(p), OFFERS[PROVIDERS[p]]["id"])
+        outcome = await offers.withdraw_offer(intake, provider_viewer(p), OFFERS[PROVIDERS[p]]["id"])
     elif kind == "quantity":
-        outcome = await intake.update_need(ENTERPRISE, NEEDS[n], {"quantity": p})
+        outcome = await needs.update_need(intake, ENTERPRISE, NEEDS[n], {"quantity": p})
     elif kind == "cut":
         index, volume = p
-        outcome = await intake.update_offer(provider_viewer(index), OFFERS[PROVIDERS[index]]["id"],
+        outcome = await offers.update_offer(intake, provider_viewer(index), OFFERS[PROVIDERS[index]]["id"],
                                             {"monthly_volume": volume})
     else:
         mid = match_id(NEEDS[n], PROVIDERS[p])

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from seed.credit_code import ALPHABET, check_digit, generate, is_valid, org_check_char
+from matching.credit_code import ALPHABET, check_digit, generate, is_valid, org_check_char
 
 # Published codes of well-known companies; each passes both check characters (computed below),
 # which a mistyped code does with probability ~1/341.

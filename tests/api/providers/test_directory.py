@@ -1,4 +1,4 @@
-"""Lists (filters, sorting, Relay pagination), the taxonomy, node(id:) and free-text search."""
+"""The provider directory: filters, sorting, Relay pagination and cursors, node(id:)."""
 
 from __future__ import annotations
 
@@ -134,34 +134,6 @@ async def test_cursors_are_checked(directory):
         assert result.code() == "BAD_USER_INPUT", bad
     empty = (await directory.ok(PROVIDERS, {"first": 0}))["providers"]
     assert empty["edges"] == [] and empty["pageInfo"]["hasNextPage"] is True
-
-
-async def test_the_taxonomy(directory):
-    tree = await directory.ok("{ capabilityTree(kind: PROCESS) { code level parent { code } children { code } } }")
-    cast = next(node for node in tree["capabilityTree"] if node["code"] == "P.CAST")
-    assert cast["level"] == 1 and cast["parent"] is None and {"code": "P.CAST.DIE"} in cast["children"]
-    assert all(node["code"].startswith("P.") for node in tree["capabilityTree"])
-
-    children = await directory.ok('{ capabilities(parent: "铸造") { code kind } }')
-    assert {"code": "P.CAST.DIE", "kind": "PROCESS"} in children["capabilities"]
-
-    node = await directory.ok('{ capability(code: "铝合金压铸") { id code nameZh path { code } } }')
-    capability = node["capability"]
-    assert capability["code"] == "P.CAST.DIE.AL"
-    assert [p["code"] for p in capability["path"]] == ["P.CAST", "P.CAST.DIE", "P.CAST.DIE.AL"]
-    again = await directory.ok(f'{{ node(id: "{capability["id"]}") {{ ... on Capability {{ code }} }} }}')
-    assert again["node"] == {"code": "P.CAST.DIE.AL"}
-
-
-async def test_reference_lists(directory):
-    data = await directory.ok('{ regions(parent: "成渝地区") { code level } certifications { code } '
-                              'sharingModes { code } industries { code } }')
-    assert {"code": "500000", "level": "PROVINCE"} in data["regions"]
-    assert {"code": "CERT.IATF16949"} in data["certifications"]
-    assert len(data["sharingModes"]) == 4 and {"code": "C36"} in data["industries"]
-    city = await directory.ok('{ regions(parent: "510000", level: CITY) { code partOf { code } } }')
-    chengdu = next(r for r in city["regions"] if r["code"] == "510100")
-    assert {"code": "GRP.CHENGYU"} in chengdu["partOf"]
 
 
 async def test_node_of_an_unknown_or_malformed_id_is_null(directory):

@@ -235,5 +235,24 @@ async def test_concurrent_accepts_never_overbook_an_offer(world: World, client: 
     refused = [r for r in results if r["errors"]]
     assert len(accepted) == 3 and len(refused) == 3
     assert all("can no longer deliver" in r["errors"][0]["message"] for r in refused)
+    assert {r["errors"][0]["code"] for r in refused} == {"CAPACITY_EXHAUSTED"}
     booked = await world.db.read("MATCH (o:CapacityOffer {id: 'off_cd_die'}) RETURN o.booked_volume AS b")
     assert booked[0]["b"] == 9000
+
+
+async def test_accepting_more_than_an_offer_can_deliver_is_capacity_exhausted(world: World, client: GraphQLClient):
+    """Two needs of 6,000 on one offer that delivers 9,000 by their deadline: the second accept is refused
+    with its own error code (not INVALID_STATE), names the match argument, and books nothing."""
+    need_ids = [await world.need(capacity_need(f"ned_big_{i}", quantity=6000, certification_codes=[],
+                                               region_codes=[CHENGDU])) for i in range(2)]
+    match_ids = []
+    for need_id in need_ids:
+        nodes = edges(await client.ok(MATCHES, {"needId": need_id}, "car"))
+        match_ids.append(next(n["id"] for n in nodes if n["provider_id"] == "prv_cd_die"))
+    first = (await client.ok(ACCEPT, {"id": match_ids[0]}, "car"))["acceptMatch"]
+    assert first["errors"] == [] and first["match"]["bookedVolume"] == 6000
+    second = (await client.ok(ACCEPT, {"id": match_ids[1]}, "car"))["acceptMatch"]
+    assert second["match"] is None
+    assert [(e["code"], e["field"]) for e in second["errors"]] == [("CAPACITY_EXHAUSTED", "matchId")]
+    booked = await world.db.read("MATCH (o:CapacityOffer {id: 'off_cd_die'}) RETURN o.booked_volume AS b")
+    assert booked[0]["b"] == 6000

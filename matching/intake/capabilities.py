@@ -1,0 +1,82 @@
+"""Capability statements: a provider's capabilities in its own words, linked to the taxonomy and
+embedded as passages (:func:`matching.texts.statement_text`)."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from graph.db import Tx
+from graph.repositories import capability_statements, providers
+from graph.repositories.rows import LinkRow
+from graph.viewer import Viewer
+from matching.intake.resolution import check_capability_codes, link, vector
+from matching.intake.runner import Command, Intake, Outcome, Plan, Refusal, Step, new_id, refuse_if, require
+from matching.texts import statement_text
+from matching.validation import ErrorCode, check_statement
+
+# provider kind -> the capability kind its statements link to (a manufacturer's: any kind)
+PROVIDER_KINDS: dict[str, str | None] = {"SERVICE_PROVIDER": "SERVICE", "MANUFACTURER": None}
+
+ADD_CAPABILITY = Command("addCapability", "PROVIDER", "adding a capability")
+REMOVE_CAPABILITY = Command("removeCapability", "PROVIDER", "removing a capability")
+
+
+class StatementRow(TypedDict):
+    """A statement ready to write (``capability_statements.create``)."""
+
+    id: str
+    text: str
+    links: list[LinkRow]
+    embedding: list[float]
+
+
+async def add_capability(intake: Intake, viewer: Viewer, data: dict[str, Any],
+                         client_mutation_id: str | None = None) -> Outcome:
+    """A capability statement of the viewer's provider: free text, optionally with taxonomy codes."""
+    return await intake.run(viewer, ADD_CAPABILITY, client_mutation_id, _prepare_add, data)
+
+
+async def remove_capability(intake: Intake, viewer: Viewer, statement_id: str,
+                            client_mutation_id: str | None = None) -> Outcome:
+    return await intake.run(viewer, REMOVE_CAPABILITY, client_mutation_id, _prepare_remove, statement_id)
+
+
+async def statement_rows(step: Step, statements: list[dict[str, Any]], kind: str | None) -> list[StatementRow]:
+    """Statements as typed → linked and embedded rows (one model call for the links, one for the passages)."""
+    if not statements:
+        return []
+    texts = [statement_text(s["text"]) for s in statements]
+    links = await link(step, texts, kind, [s.get("capability_codes") or [] for s in statements])
+    vectors = await step.embedder.aencode_passages(texts)
+    return [StatementRow(id=new_id("cst"), text=text, links=text_links, embedding=vector(values))
+            for text, text_links, values in zip(texts, links, vectors, strict=True)]
+
+
+async def _prepare_add(step: Step, data: dict[str, Any]) -> Plan:
+    errors = check_statement(data)
+    refuse_if(errors)
+    await check_capability_codes(step, [("capability_codes", data.get("capability_codes") or [])], errors)
+    refuse_if(errors)
+    provider_id = step.viewer.org_id or ""
+    kind = await step.db.read_tx(lambda tx: providers.kind_of(tx, provider_id))
+    if kind is None:
+        raise Refusal.of(ErrorCode.NOT_FOUND, "the token's provider no longer exists")
+    [statement] = await statement_rows(step, [data], PROVIDER_KINDS[kind])
+    viewer = step.viewer
+
+    async def write(tx: Tx) -> None:
+        require(await providers.access(tx, provider_id, viewer), "provider", provider_id)
+        await capability_statements.create(tx, provider_id, statement)
+
+    return Plan(statement["id"], write, owner_id=provider_id)
+
+
+async def _prepare_remove(step: Step, statement_id: str) -> Plan:
+    viewer = step.viewer
+
+    async def write(tx: Tx) -> str | None:
+        require(await capability_statements.access(tx, statement_id, viewer), "capability statement", statement_id)
+        return await capability_statements.delete(tx, statement_id)
+
+    return Plan(statement_id, write)
+

@@ -1,0 +1,139 @@
+"""Capacity offers (共享产能): a manufacturer publishes, changes and withdraws its own offers.
+
+The process text is linked to PROCESS capabilities; the offer is embedded as a passage
+(:func:`matching.texts.offer_text`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.db import Tx
+from graph.repositories import capacity_offers, providers
+from graph.viewer import Viewer
+from matching.deals import lifecycle
+from matching.freshness import today
+from matching.intake.resolution import check_capability_codes, link, resolve, touched, vector
+from matching.intake.runner import (
+    Command,
+    Intake,
+    Outcome,
+    Plan,
+    Refusal,
+    Step,
+    new_id,
+    refuse_if,
+    refusing,
+    require,
+)
+from matching.terms import Term
+from matching.texts import offer_text
+from matching.validation import ErrorCode, UserError, check_offer
+
+PUBLISH_OFFER = Command("publishCapacityOffer", "PROVIDER", "publishing capacity")
+UPDATE_OFFER = Command("updateCapacityOffer", "PROVIDER", "updating capacity")
+WITHDRAW_OFFER = Command("withdrawCapacityOffer", "PROVIDER", "withdrawing capacity")
+
+# the fields that decide how much an offer can make (a change to them is checked against its bookings)
+CAPACITY_FIELDS = ("monthly_volume", "unit", "available_from", "available_to", "lead_time_days")
+
+
+async def publish_offer(intake: Intake, viewer: Viewer, data: dict[str, Any],
+                        client_mutation_id: str | None = None) -> Outcome:
+    """A manufacturer's capacity offer, published at once."""
+    return await intake.run(viewer, PUBLISH_OFFER, client_mutation_id, _prepare_publish, data)
+
+
+async def update_offer(intake: Intake, viewer: Viewer, offer_id: str, changes: dict[str, Any],
+                       client_mutation_id: str | None = None) -> Outcome:
+    return await intake.run(viewer, UPDATE_OFFER, client_mutation_id, _prepare_update, offer_id, changes)
+
+
+async def withdraw_offer(intake: Intake, viewer: Viewer, offer_id: str,
+                         client_mutation_id: str | None = None) -> Outcome:
+    return await intake.run(viewer, WITHDRAW_OFFER, client_mutation_id, _prepare_withdraw, offer_id)
+
+
+async def _parts(step: Step, data: dict[str, Any], changed: set[str] | None) -> dict[str, Any]:
+    """Material code, process links and embedding, for the fields that are new or changed (None: all)."""
+    terms = []
+    if touched(changed, "material") and data.get("material"):
+        terms.append(Term("Material", "material", data["material"]))
+    errors: list[UserError] = []
+    codes = await resolve(step, terms, errors)
+    if touched(changed, "capability_codes") and data.get("capability_codes"):
+        await check_capability_codes(step, [("capability_codes", data["capability_codes"])], errors)
+    refuse_if(errors)
+    parts: dict[str, Any] = {}
+    if touched(changed, "material"):
+        parts["material_code"] = codes.get("material")
+    if touched(changed, "process_text", "capability_codes"):
+        [parts["links"]] = await link(step, [data["process_text"].strip()], "PROCESS",
+                                      [data.get("capability_codes") or []])
+    if touched(changed, "process_text", "description"):
+        text = offer_text(data.get("process_text"), data.get("description"))
+        parts["embedding"] = vector((await step.embedder.aencode_passages([text]))[0])
+    return parts
+
+
+async def _prepare_publish(step: Step, data: dict[str, Any]) -> Plan:
+    refuse_if(check_offer(data))
+    provider_id = step.viewer.org_id or ""
+    kind = await step.db.read_tx(lambda tx: providers.kind_of(tx, provider_id))
+    if kind != "MANUFACTURER":
+        raise Refusal.of(ErrorCode.FORBIDDEN, "only a manufacturer publishes capacity offers")
+    parts = await _parts(step, data, None)
+    offer = {**{key: data.get(key) for key in capacity_offers.OFFER_PROPS}, **parts, "id": new_id("off"),
+             "process_text": data["process_text"].strip()}
+    viewer = step.viewer
+
+    async def write(tx: Tx) -> None:
+        require(await providers.access(tx, provider_id, viewer), "provider", provider_id)
+        await capacity_offers.create(tx, provider_id, offer)
+
+    return Plan(offer["id"], write, owner_id=provider_id)
+
+
+async def _prepare_update(step: Step, offer_id: str, changes: dict[str, Any]) -> Plan:
+    viewer = step.viewer
+    access, stored = await step.db.read_tx(lambda tx: capacity_offers.current(tx, offer_id, viewer))
+    require(access, "capacity offer", offer_id)
+    assert stored is not None
+    if stored["status"] != "PUBLISHED":
+        raise Refusal.of(ErrorCode.INVALID_STATE, "a withdrawn offer cannot change")
+    merged = {**stored, **changes}
+    refuse_if(check_offer(merged, changed=set(changes)))
+    if "capability_codes" not in changes:
+        merged["capability_codes"] = [link["code"] for link in stored["links"] if link["method"] == "CODE"]
+    parts = await _parts(step, merged, set(changes))
+    props = {key: changes[key] for key in capacity_offers.OFFER_PROPS if key in changes}
+    if "process_text" in props:
+        props["process_text"] = props["process_text"].strip()
+
+    async def write(tx: Tx) -> None:
+        again, _ = await capacity_offers.current(tx, offer_id, viewer)
+        require(again, "capacity offer", offer_id)
+        if touched(set(changes), *CAPACITY_FIELDS):  # never below what deals booked (matching.deals)
+            await refusing(lifecycle.check_offer_cut(tx, offer_id, stored, merged, today()))
+        await capacity_offers.update(tx, offer_id, props, parts.get("embedding"))
+        if "links" in parts:
+            await capacity_offers.replace_process_links(tx, offer_id, parts["links"])
+        if "material_code" in parts:
+            await capacity_offers.replace_material(tx, offer_id, parts["material_code"])
+
+    return Plan(offer_id, write, owner_id=stored["provider_id"])
+
+
+async def _prepare_withdraw(step: Step, offer_id: str) -> Plan:
+    viewer = step.viewer
+
+    async def write(tx: Tx) -> None:
+        access, stored = await capacity_offers.current(tx, offer_id, viewer)
+        require(access, "capacity offer", offer_id)
+        assert stored is not None
+        if stored["status"] != "PUBLISHED":
+            raise Refusal.of(ErrorCode.INVALID_STATE, "the offer is already withdrawn")
+        await lifecycle.cancel_for_withdrawn_offer(tx, viewer, offer_id)  # its deals under way: released
+        await capacity_offers.set_status(tx, offer_id, "WITHDRAWN")
+
+    return Plan(offer_id, write)
