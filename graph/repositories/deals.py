@@ -104,7 +104,10 @@ async def history(db: Database, match_ids: list[str]) -> dict[str, list[dict[str
 # ----------------------------------------------------------------------------------------- booking
 
 _LIVE_DEALS_OF_NEED = """
-MATCH (n:Need {id: $need_id})-[:HAS_MATCH]->(m:Match) WHERE m.status IN $statuses
+MATCH (n:Need {id: $need_id})
+SET n._lock = true
+WITH n
+MATCH (n)-[:HAS_MATCH]->(m:Match) WHERE m.status IN $statuses
 OPTIONAL MATCH (m)-[:USES_OFFER]->(o:CapacityOffer)
 RETURN m.id AS match_id, m.status AS status, o.id AS offer_id, coalesce(m.booked_volume, 0) AS booked_volume
 ORDER BY m.id
@@ -130,6 +133,7 @@ RETURN o.id AS offer_id, freed
 
 
 async def live_deals_of_need(tx: Tx, need_id: str, statuses: list[str]) -> list[dict[str, Any]]:
+    """The need's deals in ``statuses``, read after taking the need's write lock."""
     return await tx.rows(_LIVE_DEALS_OF_NEED, need_id=need_id, statuses=list(statuses))
 
 
@@ -171,14 +175,17 @@ async def offer_booking(tx: Tx, offer_id: str) -> dict[str, Any] | None:
 
 
 _NEED_BOOKINGS = """
-MATCH (n:Need {id: $need_id})-[:HAS_MATCH]->(m:Match)
-WHERE coalesce(m.booked_volume, 0) > 0
+MATCH (n:Need {id: $need_id})
+SET n._lock = true
+WITH n
+MATCH (n)-[:HAS_MATCH]->(m:Match) WHERE coalesce(m.booked_volume, 0) > 0
 RETURN m.id AS match_id, m.status AS status, m.booked_volume AS booked_volume
 """
 
 
 async def need_bookings(tx: Tx, need_id: str) -> list[dict[str, Any]]:
-    """The need's matches that hold booked capacity."""
+    """The need's matches that hold booked capacity, read after taking the need's write lock (which
+    an accept takes too, so no booking can appear until this transaction ends)."""
     return await tx.rows(_NEED_BOOKINGS, need_id=need_id)
 
 

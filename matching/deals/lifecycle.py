@@ -143,7 +143,6 @@ async def advance(db: Database, viewer: Viewer, match_id: str, to: str, note: st
 async def cancel_for_closed_need(tx: Tx, viewer: Viewer, need_id: str) -> list[str]:
     """In closeNeed's transaction (after the need's lock): cancel the need's deals under way and
     release their capacity. Delivered and completed deals stay (the capacity was used)."""
-    await repo.lock_needs(tx, [need_id])
     deals = await repo.live_deals_of_need(tx, need_id, list(OPEN_DEALS))
     return await _cancel_all(tx, viewer, deals, "STAFF" if viewer.is_staff else "ENTERPRISE", NEED_CLOSED)
 
@@ -189,7 +188,6 @@ async def check_need_change(tx: Tx, need_id: str, changes: dict[str, Any], store
                if key in changes and changes[key] != stored.get(key)]
     if not touched:
         return
-    await repo.lock_needs(tx, [need_id])  # an accept takes it too: no booking can appear meanwhile
     bookings = await repo.need_bookings(tx, need_id)
     if bookings:
         raise MatchingError(
