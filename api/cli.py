@@ -186,7 +186,7 @@ def seed() -> None:
               help="A folder of sample JSON Lines files (default: seed/data/sample).")
 @friendly
 def seed_load(reference_only: bool, sample_dir: str | None) -> None:
-    """Load the reference data and the sample data (idempotent: loading twice changes nothing)."""
+    """Load the reference data, the sample data and the sample deals (idempotent: loading twice changes nothing)."""
     from pathlib import Path
 
     from seed import loader
