@@ -26,4 +26,4 @@ async def viewer_for(db: Database, authorization: str | None) -> Viewer:
     row = await tokens.find_active(db, tokens.hash_secret(secret))
     if row is None:
         raise InvalidToken("unknown or revoked API token")
-    return Viewer(role=row["role"], org_id=row["org_id"], token_id=row["id"])
+    return Viewer(role=row["role"], org_id=row["org_id"], token_id=row["id"], region=row.get("region"))

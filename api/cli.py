@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from api.web.report_command import report
 from graph import server
 from graph.config import Neo4jSettings
 
@@ -58,6 +59,9 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.group()
 def main() -> None:
     """gongxu (供需): supply-chain matchmaking for the industrial internet."""
+
+
+main.add_command(report)  # gongxu report (api/web/report_command.py)
 
 
 # ------------------------------------------------------------------------------------------- neo4j
@@ -206,7 +210,7 @@ def seed_load(reference_only: bool, sample_dir: str | None) -> None:
 
 @seed.command("generate")
 @click.option("--providers", type=click.IntRange(1, 10_000_000), required=True)
-@click.option("--batch", type=click.IntRange(100, 50_000), default=2_000, show_default=True)
+@click.option("--batch", type=click.IntRange(100, 50_000), default=5_000, show_default=True)
 @click.option("--seed", "rng_seed", type=int, default=20261123, show_default=True)
 @click.option("--embeddings", type=click.Choice(["model", "derived"]), default="derived", show_default=True,
               help="model: encode every text (≈80 texts/s on 2 cores); derived: reuse the sample's vectors per "
@@ -214,14 +218,17 @@ def seed_load(reference_only: bool, sample_dir: str | None) -> None:
 @friendly
 def seed_generate(providers: int, batch: int, rng_seed: int, embeddings: str) -> None:
     """Stream N generated providers (same shape as the sample) to Neo4j in batches."""
-    from seed import loader
+    from tqdm import tqdm
 
-    async def work(services: Any) -> int:
-        return await loader.generate_scale(services.db, services.embedder, providers, batch=batch,
-                                           seed=rng_seed, embeddings=embeddings)
+    from seed import scale
 
-    written = asyncio.run(_with_services(work))
-    click.echo(f"generated {written} providers")
+    async def work(services: Any) -> Any:
+        with tqdm(total=providers, desc="generating providers", unit="provider") as bar:
+            return await scale.generate(services.db, services.embedder, providers, batch=batch, seed=rng_seed,
+                                        embeddings=embeddings, progress=bar.update)
+
+    report = asyncio.run(_with_services(work))
+    click.echo(f"generated {report.providers} providers")
 
 
 # -------------------------------------------------------------------------------------------- eval
@@ -305,8 +312,9 @@ def token() -> None:
               help="The organisation: an enterprise or provider id (ent_…, prv_… or its GraphQL global ID); "
                    "for STAFF any label, e.g. ops.")
 @click.option("--role", type=click.Choice(["ENTERPRISE", "PROVIDER", "STAFF"]), required=True)
+@click.option("--region", default=None, help="STAFF only: limit the token's reports to this region (name or code).")
 @friendly
-def token_create(org_id: str, role: str) -> None:
+def token_create(org_id: str, role: str, region: str | None) -> None:
     """Issue a token and print it once (stdout: the token only; it cannot be shown again)."""
     from strawberry.relay import GlobalID
 
@@ -316,11 +324,22 @@ def token_create(org_id: str, role: str) -> None:
         with contextlib.suppress(Exception):  # whatever does not decode is reported below as unknown
             org_id = GlobalID.from_id(org_id).node_id
 
+    if region and role != "STAFF":
+        raise click.UsageError("--region applies to STAFF tokens only")
+
     async def work(db: Any) -> tokens.IssuedToken | None:
         if not await tokens.organisation_exists(db, role, org_id):
             return None
+        region_code = None
+        if region:
+            from matching.reports import ReportFilterError, resolve_regions
+
+            try:
+                region_code = (await resolve_regions(db, [region]))[0][0]
+            except ReportFilterError as exc:
+                raise click.UsageError(str(exc)) from exc
         issued = tokens.issue()
-        await tokens.create_standalone(db, issued.id, issued.hash, role, org_id)
+        await tokens.create_standalone(db, issued.id, issued.hash, role, org_id, region_code)
         return issued
 
     issued = asyncio.run(_with_db(work))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from api.hardening import RateLimits
 
 
 @dataclass(frozen=True)
@@ -11,6 +13,8 @@ class ApiSettings:
     env: str  # "development" | "production"
     host: str
     port: int
+    # GONGXU_RATE_REGISTRATIONS / GONGXU_RATE_EXPENSIVE / GONGXU_RATE_WINDOW_S (generous by default)
+    rate_limits: RateLimits = field(default_factory=RateLimits.from_env)
 
     @property
     def production(self) -> bool:

@@ -12,6 +12,13 @@ from graphql import GraphQLError
 BAD_USER_INPUT = "BAD_USER_INPUT"  # a query argument is out of range or malformed (page size, cursor, filter)
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"  # the complexity estimate is above the budget
 INTERNAL = "INTERNAL_SERVER_ERROR"  # what a masked error carries
+PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"  # the request body is above the size limit (HTTP 413)
+RATE_LIMITED = "RATE_LIMITED"  # too many registrations / expensive fields from one token or address (HTTP 429)
+BUSY = "BUSY"  # the embedding queue is full: try again in a moment (HTTP 503 with Retry-After)
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"  # Neo4j is unreachable or a transaction timed out (HTTP 503)
+
+# HTTP status of a response whose first error carries one of these codes
+HTTP_STATUS = {PAYLOAD_TOO_LARGE: 413, RATE_LIMITED: 429, BUSY: 503, SERVICE_UNAVAILABLE: 503}
 
 
 class ApiError(GraphQLError):

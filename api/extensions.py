@@ -29,12 +29,14 @@ from graphql import (
     VariableNode,
     get_named_type,
     value_from_ast,
+    value_from_ast_untyped,
 )
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
 
-from api.errors import INTERNAL, QUERY_TOO_COMPLEX, deliberate
-from graph.db import QueryCounter, count_queries
+from api.errors import BUSY, INTERNAL, QUERY_TOO_COMPLEX, SERVICE_UNAVAILABLE, deliberate
+from graph.db import GraphUnavailable, QueryCounter, count_queries
+from matching.embedding import EmbeddingBusy
 
 # --------------------------------------------------------------------------------------- complexity
 
@@ -112,7 +114,10 @@ def estimate(schema: GraphQLSchema, document: Any, operation_name: str | None, v
         return 0
     operation = operations[0]
     root = schema.get_root_type(operation.operation)
-    return _Estimator(schema, fragments, variables or {}).selection(operation.selection_set, root)
+    # a variable the request leaves out costs what its default says (`$n: Int = 100` is 100, not 20)
+    defaults = {definition.variable.name.value: value_from_ast_untyped(definition.default_value)
+                for definition in operation.variable_definitions or () if definition.default_value is not None}
+    return _Estimator(schema, fragments, {**defaults, **(variables or {})}).selection(operation.selection_set, root)
 
 
 class ComplexityLimiter(SchemaExtension):
@@ -158,10 +163,25 @@ class MaskUnexpectedErrors(MaskErrors):
             result.errors = [with_code(error) for error in result.errors]
 
 
+def _infrastructure(error: BaseException | None) -> tuple[str, str] | None:
+    """(code, message) when an unexpected error is a known infrastructure condition the client may retry."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, GraphUnavailable):
+            return SERVICE_UNAVAILABLE, "the database is unavailable; try again in a moment"
+        if isinstance(error, EmbeddingBusy):
+            return BUSY, "the service is busy embedding other requests; try again in a moment"
+        error = getattr(error, "original_error", None) or error.__cause__
+        seen += 1
+    return None
+
+
 def anonymised(error: GraphQLError) -> GraphQLError:
-    return GraphQLError(message="Unexpected error.", nodes=error.nodes, source=error.source,
+    known = _infrastructure(error.original_error)
+    code, message = known or (INTERNAL, "Unexpected error.")
+    return GraphQLError(message=message, nodes=error.nodes, source=error.source,
                         positions=error.positions, path=error.path, original_error=None,
-                        extensions={"code": INTERNAL})
+                        extensions={"code": code})
 
 
 def safe_errors(errors: list[GraphQLError]) -> list[GraphQLError]:

@@ -41,6 +41,17 @@ def _decode_key(key: Any) -> Any:
     return date.fromisoformat(key["date"]) if isinstance(key, dict) and "date" in key else key
 
 
+def _plain_key(key: Any) -> bool:
+    """A sort key Neo4j can compare: text, a finite number within ±2^53, a boolean, null or a date."""
+    if key is None or isinstance(key, bool | str):
+        return True
+    if isinstance(key, int):
+        return abs(key) <= 2**53
+    if isinstance(key, float):
+        return key == key and abs(key) != float("inf")
+    return isinstance(key, dict) and set(key) == {"date"} and isinstance(key["date"], str)
+
+
 def encode_cursor(sort: str, key: Any, row_id: str) -> str:
     raw = json.dumps([sort, _encode_key(key), row_id], ensure_ascii=False, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
@@ -50,7 +61,7 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         cursor_sort, key, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-        if not isinstance(row_id, str):
+        if not isinstance(row_id, str) or not _plain_key(key):
             raise ValueError(row_id)
         key = _decode_key(key)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, KeyError) as exc:

@@ -34,6 +34,7 @@ from api.providers.mutations import ProviderMutation
 from api.providers.queries import ProviderQuery, ProviderSearchQuery
 from api.providers.types import Manufacturer, ServiceProvider
 from api.reference.queries import ReferenceQuery
+from api.reports import ReportsQuery
 from api.system import SystemQuery
 
 MAX_DEPTH = 10
@@ -45,8 +46,9 @@ SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 @strawberry.type(name="Query")
 class RootQuery(SystemQuery, ProviderQuery, EnterpriseQuery, NeedQuery, ProviderSearchQuery, ReferenceQuery,
-                MatchingQuery, DealsQuery):
-    """The directory and reference queries plus the matching engine's (api/matching) and deals' (api/deals)."""
+                MatchingQuery, DealsQuery, ReportsQuery):
+    """The directory and reference queries, the matching engine's (api/matching), deals' (api/deals) and staff
+    reports."""
 
 
 @strawberry.type(name="Mutation")

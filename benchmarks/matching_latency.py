@@ -30,7 +30,7 @@ from graph import server
 from graph.config import Neo4jSettings
 from graph.db import Database, count_queries
 from graph.migrations import migrate
-from graph.repositories import freshness
+from graph.repositories import bulk, freshness
 from matching import engine
 from matching.embedding import get_embedder
 from matching.freshness import today
@@ -51,8 +51,7 @@ async def _timed(work: Callable[[], Awaitable[object]]) -> tuple[float, int]:
 
 
 async def _ensure_sample(db: Database, embedder: object) -> None:
-    rows = await db.read("MATCH (p:Provider) RETURN count(p) AS n")
-    if rows[0]["n"] >= SAMPLE_PROVIDERS:
+    if (await bulk.pool_counts(db))["providers"] >= SAMPLE_PROVIDERS:
         return
     from seed.loader import load_reference_data, load_sample
 
@@ -69,8 +68,7 @@ async def run(needs: int) -> None:
     try:
         await migrate(db, embedder.dimension)
         await _ensure_sample(db, embedder)
-        ids = [r["id"] for r in await db.read(
-            "MATCH (n:Need {status: 'OPEN'}) RETURN n.id AS id ORDER BY id LIMIT $n", n=needs)]
+        ids = await bulk.open_need_ids(db, needs)
         await engine.match_need(db, embedder, ids[0])  # warm up the plan cache and the taxonomy
         results: dict[str, list[tuple[float, int]]] = {"recompute": [], "stored": [], "asOf": []}
         other_day = today() + timedelta(days=1)
@@ -80,8 +78,7 @@ async def run(needs: int) -> None:
             results["stored"].append(await _timed(lambda n=need_id: engine.match_need(db, embedder, n)))
             results["asOf"].append(await _timed(
                 lambda n=need_id: engine.match_need(db, embedder, n, as_of=other_day)))
-        counts = await db.read("MATCH (p:Provider) WITH count(p) AS providers "
-                               "MATCH (n:Need) RETURN providers, count(n) AS needs")
+        counts = [await bulk.pool_counts(db)]
         print(f"{datetime.now(UTC):%Y-%m-%d} · {platform.machine()} · {counts[0]['providers']} providers · "
               f"{len(ids)} open needs · server-side `matches` (matching.engine.match_need)")
         print("| state | p50 ms | p95 ms | max ms | Cypher round trips |")

@@ -4,19 +4,50 @@ It always names the database (saves a round trip per query), uses managed transa
 (``execute_read`` / ``execute_write``, so ``neo4j://`` routing to a cluster works and transient
 errors are retried), and counts round trips per logical operation so tests can assert that an API
 call costs a bounded number of them (the N+1 guard).
+
+Failure is bounded too: every transaction has a server-side timeout (``GONGXU_NEO4J_TX_TIMEOUT_S``,
+default 120 s) and retries of transient failures stop after ``GONGXU_NEO4J_RETRY_S`` (default 2 s), so
+when Neo4j is down a request fails within seconds with :class:`GraphUnavailable` instead of hanging;
+the driver reconnects by itself once Neo4j is back.
 """
 
 from __future__ import annotations
 
 import contextvars
+import os
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, unit_of_work
+from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired, TransientError
 
 T = TypeVar("T")
+
+DEFAULT_TX_TIMEOUT_S = 120.0
+DEFAULT_RETRY_S = 2.0
+CONNECTION_TIMEOUT_S = 3.0
+
+
+class GraphUnavailable(RuntimeError):
+    """Neo4j cannot be reached, or a transaction ran past its timeout: the caller should try again later."""
+
+
+def _env_seconds(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def _unavailable(exc: Exception) -> bool:
+    if isinstance(exc, ServiceUnavailable | SessionExpired):
+        return True
+    code = getattr(exc, "code", None) or ""
+    if isinstance(exc, ClientError | TransientError) and "TransactionTimedOut" in code:
+        return True
+    return isinstance(exc, TransientError) and code.endswith("DatabaseUnavailable")
 
 
 @dataclass
@@ -71,18 +102,24 @@ class Tx:
 class Database:
     """Async access to one Neo4j database."""
 
-    def __init__(self, driver: AsyncDriver, database: str = "neo4j"):
+    def __init__(self, driver: AsyncDriver, database: str = "neo4j", tx_timeout: float | None = None):
         self.driver = driver
         self.database = database
+        self.tx_timeout = tx_timeout if tx_timeout is not None else _env_seconds("GONGXU_NEO4J_TX_TIMEOUT_S",
+                                                                                  DEFAULT_TX_TIMEOUT_S)
 
     @classmethod
-    def connect(cls, uri: str, user: str | None, password: str | None, database: str = "neo4j") -> Database:
+    def connect(cls, uri: str, user: str | None, password: str | None, database: str = "neo4j",
+                tx_timeout: float | None = None) -> Database:
         auth = (user, password) if user else None
         driver = AsyncGraphDatabase.driver(uri, auth=auth, max_connection_pool_size=50,
                                            connection_acquisition_timeout=30,
+                                           connection_timeout=CONNECTION_TIMEOUT_S,
+                                           max_transaction_retry_time=_env_seconds("GONGXU_NEO4J_RETRY_S",
+                                                                                   DEFAULT_RETRY_S),
                                            # "label does not exist yet" on a fresh database is not news
                                            notifications_min_severity="OFF")
-        return cls(driver, database)
+        return cls(driver, database, tx_timeout)
 
     async def close(self) -> None:
         await self.driver.close()
@@ -96,8 +133,17 @@ class Database:
         return await self.write_tx(lambda tx: tx.rows(cypher, **params))
 
     async def read_tx(self, work: Callable[[Tx], Awaitable[T]]) -> T:
-        async with self.driver.session(database=self.database) as session:
-            return await session.execute_read(lambda tx: work(Tx(tx)))
+        @unit_of_work(timeout=self.tx_timeout)
+        async def run(tx: AsyncManagedTransaction) -> T:
+            return await work(Tx(tx))
+
+        try:
+            async with self.driver.session(database=self.database) as session:
+                return await session.execute_read(run)
+        except Exception as exc:
+            if _unavailable(exc):
+                raise GraphUnavailable(str(exc) or exc.__class__.__name__) from exc
+            raise
 
     async def write_tx(self, work: Callable[[Tx], Awaitable[T]]) -> T:
         """Run ``work`` in one write transaction: it commits whole or not at all.
@@ -105,8 +151,17 @@ class Database:
         Managed transactions may be retried on transient errors, so ``work`` must be idempotent
         up to its own writes (it is re-run from the start on a fresh transaction).
         """
-        async with self.driver.session(database=self.database) as session:
-            return await session.execute_write(lambda tx: work(Tx(tx)))
+        @unit_of_work(timeout=self.tx_timeout)
+        async def run(tx: AsyncManagedTransaction) -> T:
+            return await work(Tx(tx))
+
+        try:
+            async with self.driver.session(database=self.database) as session:
+                return await session.execute_write(run)
+        except Exception as exc:
+            if _unavailable(exc):
+                raise GraphUnavailable(str(exc) or exc.__class__.__name__) from exc
+            raise
 
     async def schema(self, cypher: str, **params: Any) -> None:
         """Schema statements (DDL) run in auto-commit transactions, as Neo4j requires."""

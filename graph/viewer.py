@@ -21,6 +21,7 @@ class Viewer:
     role: Role | None = None
     org_id: str | None = None
     token_id: str | None = None
+    region: str | None = None  # a STAFF token's jurisdiction (region code); None: everywhere
 
     @property
     def authenticated(self) -> bool:

@@ -8,6 +8,12 @@ already present in the local Hugging Face cache. The hub is never contacted (``H
 e5 models are trained with prompts: needs and search text are encoded as queries (``query: ``),
 capability statements, capacity offers and taxonomy nodes as passages (``passage: ``). Vectors are
 L2-normalised, so a dot product is the cosine.
+
+Requests never encode on the event loop: ``aencode_*`` cut their texts into chunks of
+``CHUNK_TEXTS`` and queue them, one chunk at a time, on one worker thread. The queue is FIFO, so a
+short search query waits for at most one chunk of a long registration, never for all of it. The
+queue is bounded (``GONGXU_EMBEDDING_QUEUE``, default 256 texts waiting or in progress): past it a
+request is refused at once with :class:`EmbeddingBusy` instead of waiting behind everybody.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import os
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +36,12 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 DEFAULT_MODEL = MODEL_NAME
+CHUNK_TEXTS = 8  # texts per queued encode: what a short query may have to wait behind
+DEFAULT_QUEUE_TEXTS = 256
+
+
+class EmbeddingBusy(RuntimeError):
+    """The embedding queue is full; the request was refused before any work (try again shortly)."""
 
 
 class EmbeddingModelError(RuntimeError):
@@ -80,6 +93,10 @@ class Embedder:
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = next((p for p in ("document", "passage") if p in prompts), None)
         self._lock = threading.Lock()  # torch modules are not safe to call from several threads at once
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongxu-embedding")
+        self._pending = 0  # texts accepted by aencode_* and not yet encoded
+        self._pending_lock = threading.Lock()
+        self.queue_limit = int(os.environ.get("GONGXU_EMBEDDING_QUEUE", DEFAULT_QUEUE_TEXTS))
 
     def _encode(self, texts: Sequence[str], prompt_name: str | None, batch_size: int) -> np.ndarray:
         if not texts:
@@ -99,10 +116,41 @@ class Embedder:
         return self._encode(texts, self._passage_prompt, batch_size)
 
     async def aencode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return await asyncio.to_thread(self.encode_queries, texts)
+        return await self._aencode(texts, self._query_prompt)
 
     async def aencode_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return await asyncio.to_thread(self.encode_passages, texts)
+        return await self._aencode(texts, self._passage_prompt)
+
+    @property
+    def pending(self) -> int:
+        """Texts waiting for or being encoded by the worker."""
+        return self._pending
+
+    async def _aencode(self, texts: Sequence[str], prompt_name: str | None) -> np.ndarray:
+        """Encode on the worker thread, chunk by chunk, behind whatever else is queued (FIFO)."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._pending_lock:
+            if self._pending and self._pending + len(texts) > self.queue_limit:
+                raise EmbeddingBusy(f"{self._pending} texts are waiting to be embedded (limit {self.queue_limit})")
+            self._pending += len(texts)
+        remaining = len(texts)
+        try:
+            parts = []
+            loop = asyncio.get_running_loop()
+            for start in range(0, len(texts), CHUNK_TEXTS):
+                chunk = texts[start:start + CHUNK_TEXTS]
+                parts.append(await loop.run_in_executor(self._worker, self._encode, chunk, prompt_name,
+                                                        CHUNK_TEXTS))
+                with self._pending_lock:
+                    self._pending -= len(chunk)
+                remaining -= len(chunk)
+            return np.concatenate(parts)
+        finally:
+            if remaining:
+                with self._pending_lock:
+                    self._pending -= remaining
 
 
 _embedder: Embedder | None = None

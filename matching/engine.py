@@ -33,6 +33,7 @@ from matching.consortia import MEMBER_RELEVANCE_SHARE, Member, Proposal, propose
 from matching.embedding import Embedder
 from matching.retrieval import fuse, lexical_scores
 from matching.taxonomy import load_taxonomy
+from matching.validation import ErrorCode
 
 MATCHES_KEPT = 50  # stored per need; `matches` pages over these
 VECTOR_K = 200  # over-fetch: the vector index is approximate and constraints filter afterwards
@@ -45,12 +46,12 @@ DEAL_STATUSES = ("ACCEPTED", "CONTRACTED", "DELIVERED", "COMPLETED")
 
 
 class MatchingError(Exception):
-    """A business error with a code (``matching.validation.ErrorCode`` names where one fits) that the
-    API turns into a typed error."""
+    """A business refusal of the matching engine: an :class:`~matching.validation.ErrorCode`, a message and
+    the input field it is about, in the engine's own snake_case (the API spells it as clients do)."""
 
-    code = "INVALID_STATE"
+    code: ErrorCode = ErrorCode.INVALID_STATE
 
-    def __init__(self, message: str, field: str | None = None, code: str | None = None):
+    def __init__(self, message: str, field: str | None = None, code: ErrorCode | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
@@ -59,7 +60,7 @@ class MatchingError(Exception):
 
 
 class NotFound(MatchingError):
-    code = "NOT_FOUND"
+    code = ErrorCode.NOT_FOUND
 
 
 @dataclass
@@ -125,7 +126,7 @@ class OpportunityPage:
 async def load_need(db: Database, need_id: str) -> NeedContext:
     rows = await parties_repo.need_contexts(db, [need_id])
     if not rows:
-        raise NotFound(f"need {need_id} does not exist", "needId")
+        raise NotFound(f"need {need_id} does not exist", "need_id")
     return NeedContext.from_row(rows[0])
 
 
@@ -231,7 +232,7 @@ async def match_need(db: Database, embedder: Embedder, need_id: str, *, as_of: d
 async def get_match(db: Database, match_id: str) -> MatchResult:
     row = await matches_repo.match_by_id(db, match_id)
     if row is None:
-        raise NotFound(f"match {match_id} does not exist", "matchId")
+        raise NotFound(f"match {match_id} does not exist", "match_id")
     return _stored_result(row)
 
 

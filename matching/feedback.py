@@ -22,16 +22,17 @@ from graph.repositories import matches as repo
 from matching import freshness
 from matching.engine import MatchingError, NotFound
 from matching.explanation import number
+from matching.validation import ErrorCode
 
 MAX_REASON_CHARS = 500
 
 
 class InvalidDecision(MatchingError):
-    code = "INVALID_STATE"
+    code = ErrorCode.INVALID_STATE
 
 
 class CapacityExhausted(MatchingError):
-    code = "CAPACITY_EXHAUSTED"
+    code = ErrorCode.CAPACITY_EXHAUSTED
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,21 @@
 Every file is JSON Lines: one object per line, UTF-8, no blank lines, exactly the keys of its record type.
 `read_jsonl` checks one file line by line and raises `SeedFileError` at the first problem, with the file,
 the line number and the reason ("seed/data/capabilities.jsonl:12: unknown parent 'S.FOO'"), so a broken
-edit is found before anything reaches the graph.  `load_reference` reads all six files and checks what can
+edit is found before anything reaches the graph.  `load_reference` reads all seven files and checks what can
 only be checked across files; it returns everything or raises, never a partial set.
+
+Optional keys (`OPTIONAL` of a record type) may be left out of a line and then take their default; when
+present they follow the required keys. They carry the vocabulary people type that is kept apart from the
+curated `aliases` (see docs/TAXONOMY.md, "User vocabulary"):
+
+- `user_terms` (capabilities, materials, certifications, industries): further names people type for the node.
+  They resolve like aliases (`Record.names`), but the sample generator never writes them, so the
+  development set built from `aliases` cannot leak them and a second, hand-written set measures them.
+- `problems` (capabilities; every SERVICE node has some): short phrases in the words of people who have
+  the problem the service solves ("库存不准", "设备突然停机"), for linking and retrieving needs that
+  describe a problem instead of naming a service. They are not names and never resolve as aliases.
+- `satisfies` (certifications): codes a holder of this certification also meets (a higher level covers a
+  lower one: 等保三级 satisfies 等保二级, CMMI 5 satisfies CMMI 3 and "CMMI, any level").
 
 Hierarchies are written parents first, so a parent must appear on an earlier line than its children; this
 keeps the check single-pass and makes "unknown parent" mean the same thing for typos and for ordering.
@@ -31,6 +44,7 @@ __all__ = [
     "Region",
     "SeedFileError",
     "SharingMode",
+    "Unit",
     "load_reference",
     "read_jsonl",
 ]
@@ -104,6 +118,10 @@ def _number(value: Any, key: str) -> float:
     return float(value)
 
 
+def _opt_number(value: Any, key: str) -> float | None:
+    return None if value is None else _number(value, key)
+
+
 def _enum(*allowed: str) -> Callable[[Any, str], str]:
     def check(value: Any, key: str) -> str:
         if value not in allowed:
@@ -128,6 +146,8 @@ class Capability:
     parent: str | None
     aliases: tuple[str, ...]
     description: str
+    user_terms: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
 
     FIELDS: ClassVar[dict[str, Callable[[Any, str], Any]]] = {
         "code": _str,
@@ -138,7 +158,13 @@ class Capability:
         "aliases": _str_list,
         "description": _str,
     }
+    OPTIONAL: ClassVar[dict[str, Callable[[Any, str], Any]]] = {"user_terms": _str_list, "problems": _str_list}
     CODE_RE: ClassVar[re.Pattern[str]] = re.compile(r"[SP](\.[A-Z0-9_]+)+")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the node resolves by: primary names, aliases, then user terms (not problems)."""
+        return (self.name_zh, self.name_en, *self.aliases, *self.user_terms)
 
     @property
     def level(self) -> int:
@@ -155,6 +181,7 @@ class Material:
     name_en: str
     parent: str | None
     aliases: tuple[str, ...]
+    user_terms: tuple[str, ...] = ()
 
     FIELDS: ClassVar[dict[str, Callable[[Any, str], Any]]] = {
         "code": _str,
@@ -163,7 +190,12 @@ class Material:
         "parent": _opt_str,
         "aliases": _str_list,
     }
+    OPTIONAL: ClassVar[dict[str, Callable[[Any, str], Any]]] = {"user_terms": _str_list}
     CODE_RE: ClassVar[re.Pattern[str]] = re.compile(r"M\.[A-Z0-9_]+(\.[A-Z0-9_]+)?")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name_zh, self.name_en, *self.aliases, *self.user_terms)
 
     @property
     def family(self) -> str:
@@ -178,13 +210,20 @@ class Certification:
     code: str
     name: str
     aliases: tuple[str, ...]
+    user_terms: tuple[str, ...] = ()
+    satisfies: tuple[str, ...] = ()
 
     FIELDS: ClassVar[dict[str, Callable[[Any, str], Any]]] = {
         "code": _str,
         "name": _str,
         "aliases": _str_list,
     }
+    OPTIONAL: ClassVar[dict[str, Callable[[Any, str], Any]]] = {"user_terms": _str_list, "satisfies": _str_list}
     CODE_RE: ClassVar[re.Pattern[str]] = re.compile(r"CERT\.[A-Z0-9_]+")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases, *self.user_terms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +235,7 @@ class Industry:
     name_en: str
     aliases: tuple[str, ...]
     pillar: bool
+    user_terms: tuple[str, ...] = ()
 
     FIELDS: ClassVar[dict[str, Callable[[Any, str], Any]]] = {
         "code": _str,
@@ -204,7 +244,12 @@ class Industry:
         "aliases": _str_list,
         "pillar": _bool,
     }
+    OPTIONAL: ClassVar[dict[str, Callable[[Any, str], Any]]] = {"user_terms": _str_list}
     CODE_RE: ClassVar[re.Pattern[str]] = re.compile(r"C\d{2}|P-[A-Z0-9_]+")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name_zh, self.name_en, *self.aliases, *self.user_terms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,8 +310,42 @@ class SharingMode:
     CODE_RE: ClassVar[re.Pattern[str]] = re.compile(r"MODE\.[A-Z_]+")
 
 
-Record = Capability | Material | Certification | Industry | Region | SharingMode
-R = TypeVar("R", Capability, Material, Certification, Industry, Region, SharingMode)
+UnitDimension = Literal["COUNT", "PACKAGE", "MASS", "LENGTH", "AREA", "TIME"]
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A unit of quantity a need or capacity offer is counted in, with the words people type for it.
+
+    `dimension` says what is counted; `factor` converts to the dimension's base unit (KG, METRE,
+    SQUARE_METRE, HOUR; PIECE for COUNT) and is null where no fixed factor exists (a carton holds any number
+    of pieces, a set any number of parts), so quantities in such units are never converted.
+    """
+
+    code: str
+    name_zh: str
+    name_en: str
+    dimension: UnitDimension
+    factor: float | None
+    aliases: tuple[str, ...]
+
+    FIELDS: ClassVar[dict[str, Callable[[Any, str], Any]]] = {
+        "code": _str,
+        "name_zh": _str,
+        "name_en": _str,
+        "dimension": _enum("COUNT", "PACKAGE", "MASS", "LENGTH", "AREA", "TIME"),
+        "factor": _opt_number,
+        "aliases": _str_list,
+    }
+    CODE_RE: ClassVar[re.Pattern[str]] = re.compile(r"[A-Z][A-Z_]*")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name_zh, self.name_en, *self.aliases)
+
+
+Record = Capability | Material | Certification | Industry | Region | SharingMode | Unit
+R = TypeVar("R", Capability, Material, Certification, Industry, Region, SharingMode, Unit)
 
 # file name → record type, in load order
 FILES: dict[str, type] = {
@@ -276,6 +355,7 @@ FILES: dict[str, type] = {
     "industries.jsonl": Industry,
     "regions.jsonl": Region,
     "sharing_modes.jsonl": SharingMode,
+    "units.jsonl": Unit,
 }
 
 MAX_CAPABILITY_LEVEL = 3
@@ -285,7 +365,16 @@ MAX_CAPABILITY_LEVEL = 3
 # per-type checks that need the records read so far (parents come first)
 
 
+def _check_user_terms(rec: Capability | Material | Certification | Industry) -> None:
+    """A user term repeats no name or alias of its own node (it would add nothing)."""
+    own = {name.casefold() for name in rec.names[: len(rec.names) - len(rec.user_terms)]}
+    for term in rec.user_terms:
+        if term.casefold() in own:
+            raise _Invalid(f"user term {term!r} repeats a name or alias of {rec.code!r}")
+
+
 def _check_capability(rec: Capability, seen: dict[str, Capability]) -> None:
+    _check_user_terms(rec)
     expected_kind = "SERVICE" if rec.code.startswith("S.") else "PROCESS"
     if rec.kind != expected_kind:
         raise _Invalid(f"kind {rec.kind!r} does not match code {rec.code!r} (S.* is SERVICE, P.* is PROCESS)")
@@ -304,6 +393,7 @@ def _check_capability(rec: Capability, seen: dict[str, Capability]) -> None:
 
 
 def _check_material(rec: Material, seen: dict[str, Material]) -> None:
+    _check_user_terms(rec)
     if rec.parent is None:
         if rec.code.count(".") != 1:
             raise _Invalid(f"bad level: family {rec.code!r} must have a one-segment code like 'M.AL'")
@@ -355,10 +445,34 @@ def _check_region(rec: Region, seen: dict[str, Region]) -> None:
         raise _Invalid(f"city {rec.code!r} is missing group(s) {missing} of its province {province.code!r}")
 
 
+def _check_certification(rec: Certification, seen: dict[str, Certification]) -> None:
+    _check_user_terms(rec)
+    for code in rec.satisfies:
+        if code == rec.code:
+            raise _Invalid(f"{rec.code!r} lists itself in 'satisfies'")
+        if code not in seen:
+            raise _Invalid(f"'satisfies' names {code!r}, which is not on an earlier line")
+
+
+def _check_industry(rec: Industry, seen: dict[str, Industry]) -> None:
+    _check_user_terms(rec)
+
+
+def _check_unit(rec: Unit, seen: dict[str, Unit]) -> None:
+    has_factor = rec.factor is not None
+    if rec.dimension == "PACKAGE" and has_factor:
+        raise _Invalid(f"a PACKAGE unit has no fixed factor, got {rec.factor!r}")
+    if has_factor and not rec.factor > 0:  # type: ignore[operator]
+        raise _Invalid(f"'factor' must be positive, got {rec.factor!r}")
+
+
 _CHECKS: dict[type, Callable[[Any, dict[str, Any]], None]] = {
     Capability: _check_capability,
     Material: _check_material,
+    Certification: _check_certification,
+    Industry: _check_industry,
     Region: _check_region,
+    Unit: _check_unit,
 }
 
 
@@ -386,6 +500,7 @@ def read_jsonl(path: str | Path, record_type: type[R]) -> list[R]:
     """Read and validate one seed file; raise SeedFileError at the first malformed line."""
     path = Path(path)
     schema: dict[str, Callable[[Any, str], Any]] = record_type.FIELDS
+    optional: dict[str, Callable[[Any, str], Any]] = getattr(record_type, "OPTIONAL", {})
     check = _CHECKS.get(record_type)
     records: list[R] = []
     seen: dict[str, Any] = {}
@@ -402,11 +517,15 @@ def read_jsonl(path: str | Path, record_type: type[R]) -> list[R]:
         missing = [key for key in schema if key not in raw]
         if missing:
             raise SeedFileError(path, number, f"missing key {missing[0]!r}")
-        extra = [key for key in raw if key not in schema]
+        extra = [key for key in raw if key not in schema and key not in optional]
         if extra:
             raise SeedFileError(path, number, f"unexpected key {extra[0]!r}")
+        order = [key for key in (*schema, *optional) if key in raw]
+        if list(raw) != order:
+            raise SeedFileError(path, number, f"keys out of order: expected {', '.join(order)}")
         try:
             values = {key: validate(raw[key], key) for key, validate in schema.items()}
+            values |= {key: validate(raw[key], key) for key, validate in optional.items() if key in raw}
             if not record_type.CODE_RE.fullmatch(values["code"]):
                 raise _Invalid(f"bad code {values['code']!r} for {record_type.__name__}")
             if values["code"] in seen:
@@ -433,6 +552,7 @@ class Reference:
     industries: tuple[Industry, ...]
     regions: tuple[Region, ...]
     sharing_modes: tuple[SharingMode, ...]
+    units: tuple[Unit, ...] = ()
     by_code: dict[str, Record] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -450,6 +570,7 @@ class Reference:
             self.industries,
             self.regions,
             self.sharing_modes,
+            self.units,
         )
 
     def children(self, code: str) -> list[Capability | Material]:
@@ -472,11 +593,12 @@ class Reference:
 
 
 def load_reference(data_dir: str | Path | None = None) -> Reference:
-    """Read and validate all six files of `data_dir` (default `seed/data/`); everything or SeedFileError."""
+    """Read and validate all seven files of `data_dir` (default `seed/data/`); everything or SeedFileError."""
     directory = Path(data_dir) if data_dir is not None else DATA_DIR
     loaded: dict[str, list[Any]] = {}
-    # Each record type has its own code prefix (S./P., M., CERT., C/P-, digits/GRP., MODE.), so codes are
-    # unique across files by construction; within a file read_jsonl rejects duplicates.
+    # Each record type has its own code prefix (S./P., M., CERT., C/P-, digits/GRP., MODE.; units are bare
+    # capitals like PIECE), so codes are unique across files by construction; within a file read_jsonl
+    # rejects duplicates.
     for name, record_type in FILES.items():
         loaded[name] = read_jsonl(directory / name, record_type)
     return Reference(
@@ -486,4 +608,5 @@ def load_reference(data_dir: str | Path | None = None) -> Reference:
         industries=tuple(loaded["industries.jsonl"]),
         regions=tuple(loaded["regions.jsonl"]),
         sharing_modes=tuple(loaded["sharing_modes.jsonl"]),
+        units=tuple(loaded["units.jsonl"]),
     )

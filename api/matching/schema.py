@@ -132,10 +132,9 @@ class MatchingQuery:
 
 
 def _error(exc: MatchingError) -> UserError:
-    """A refusal of the matching engine as a payload error: its code is an ``ErrorCode`` member (or a
-    member's name), its field a snake_case path the API turns into the argument name clients sent."""
-    code = exc.code if isinstance(exc.code, ErrorCode) else ErrorCode[exc.code]
-    return UserError(code=code, field=graphql_path(exc.field), message=exc.message)
+    """A refusal of the matching engine as a payload error: its ``ErrorCode``, and its field as the
+    argument name clients sent (the engine names fields in snake_case)."""
+    return UserError(code=exc.code, field=graphql_path(exc.field), message=exc.message)
 
 
 def _deny(viewer: Viewer) -> UserError | None:

@@ -70,7 +70,7 @@ async def current(tx: Tx, offer_id: str, viewer: Viewer) -> tuple[Literal["OWN",
 async def create(tx: Tx, provider_id: str, offer: dict[str, Any]) -> None:
     """``offer``: id, OFFER_PROPS, embedding, links ``[{code, confidence, method}]``, material_code."""
     await tx.rows(
-        "MATCH (p:Manufacturer {id: $provider_id}) "
+        "MATCH (p:Provider {id: $provider_id}) WHERE p:Manufacturer "  # the id index; a label scan grows with the pool
         "CREATE (p)-[:OFFERS]->(o:CapacityOffer {id: $id, status: 'PUBLISHED', booked_volume: 0, "
         "external_booked_volume: 0, "
         "created_at: datetime()}) SET o += $props, o.embedding = $embedding",

@@ -21,14 +21,19 @@ from graph.repositories.deal_records import DEAL_CAP, FULFILMENT_WINDOW_DAYS, fu
 
 ACTIVE_CERT = ("h.status = 'ACTIVE' AND (h.valid_until IS NULL OR h.valid_until >= $as_of)")
 
-# Hard constraints on a (need n, provider p) pair, apart from capacity. `req_certs` must be in scope.
+# Hard constraints on a (need n, provider p) pair, apart from capacity — one named predicate each, so the
+# staff reports (graph/repositories/reports.py) count eliminations with exactly the matcher's rules.
+# `req_certs` must be in scope.
+KIND_OK = """((n.kind = 'CAPACITY' AND p:Manufacturer)
+   OR (n.kind <> 'CAPACITY' AND EXISTS { (p)-[:STATES]->(:CapabilityStatement) }))"""
+CERTS_OK = f"""all(code IN req_certs WHERE EXISTS {{
+        MATCH (p)-[h:HOLDS]->(:Certification {{code: code}}) WHERE {ACTIVE_CERT} }})"""
+REGION_OK = """(NOT EXISTS { (n)-[:WITHIN_REGION]->(:Region) }
+       OR EXISTS { (p)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(:Region)<-[:WITHIN_REGION]-(n) })"""
 PAIR_CONSTRAINTS = f"""
-  ((n.kind = 'CAPACITY' AND p:Manufacturer)
-   OR (n.kind <> 'CAPACITY' AND EXISTS {{ (p)-[:STATES]->(:CapabilityStatement) }}))
-  AND all(code IN req_certs WHERE EXISTS {{
-        MATCH (p)-[h:HOLDS]->(:Certification {{code: code}}) WHERE {ACTIVE_CERT} }})
-  AND (NOT EXISTS {{ (n)-[:WITHIN_REGION]->(:Region) }}
-       OR EXISTS {{ (p)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(:Region)<-[:WITHIN_REGION]-(n) }})
+  {KIND_OK}
+  AND {CERTS_OK}
+  AND {REGION_OK}
 """
 
 

@@ -6,21 +6,12 @@ business (``matching.search``). Vector indexes are approximate, so callers over-
 
 from __future__ import annotations
 
-import re
-
 from graph.db import Database
+from graph.lucene import lucene_query
 
 RANKINGS = ("statement_vector", "offer_vector", "provider_text", "statement_text", "offer_text")
 
-_LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
-
-
-def lucene_query(text: str) -> str:
-    """``text`` as a Lucene query of plain terms: operator characters escaped, OR between terms.
-
-    Lower-cased so that AND, OR and NOT are words, not operators (a query of just "AND" would not parse).
-    """
-    return _LUCENE_SPECIAL.sub(r"\\\1", " ".join(text.lower().split())[:500])
+SEARCH_QUERY_CHARS = 500  # searchProviders takes longer text than a need's full-text branch
 
 
 def _fulltext(index: str, provider_path: str, name: str) -> str:
@@ -54,5 +45,5 @@ RETURN {', '.join(RANKINGS)}
 
 async def provider_rankings(db: Database, vector: list[float], text: str, k: int) -> dict[str, list[str]]:
     """Provider ids ranked by each index (``RANKINGS``), at most ``k`` hits read from each."""
-    rows = await db.read(RANKINGS_QUERY, vector=vector, lucene=lucene_query(text), k=k)
+    rows = await db.read(RANKINGS_QUERY, vector=vector, lucene=lucene_query(text, SEARCH_QUERY_CHARS) or '', k=k)
     return {name: rows[0][name] for name in RANKINGS}

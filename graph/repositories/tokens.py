@@ -1,4 +1,6 @@
-"""API tokens: ``(:ApiToken {id, token_hash, role, org_id, created_at, revoked})``.
+"""API tokens: ``(:ApiToken {id, token_hash, role, org_id, created_at, revoked, region?})``.
+
+``region`` (optional, STAFF only): the region code a staff token's reports are limited to.
 
 Only the SHA-256 of a secret is stored; the plaintext is shown once, to whoever created it.
 """
@@ -41,26 +43,27 @@ def issue() -> IssuedToken:
 
 _CREATE = """
 CREATE (t:ApiToken {id: $id, token_hash: $token_hash, role: $role, org_id: $org_id,
-                    created_at: datetime(), revoked: false})
+                    created_at: datetime(), revoked: false, region: $region})
 """
 
 
-async def create(tx: Tx, token_id: str, token_hash: str, role: str, org_id: str) -> None:
+async def create(tx: Tx, token_id: str, token_hash: str, role: str, org_id: str, region: str | None = None) -> None:
     """Store a token inside the caller's transaction (registration writes org and token together)."""
     if role not in ROLES:
         raise ValueError(f"not a role: {role!r}")
-    await tx.rows(_CREATE, id=token_id, token_hash=token_hash, role=role, org_id=org_id)
+    await tx.rows(_CREATE, id=token_id, token_hash=token_hash, role=role, org_id=org_id, region=region)
 
 
-async def create_standalone(db: Database, token_id: str, token_hash: str, role: str, org_id: str) -> None:
-    await db.write_tx(lambda tx: create(tx, token_id, token_hash, role, org_id))
+async def create_standalone(db: Database, token_id: str, token_hash: str, role: str, org_id: str,
+                            region: str | None = None) -> None:
+    await db.write_tx(lambda tx: create(tx, token_id, token_hash, role, org_id, region))
 
 
 async def find_active(db: Database, token_hash: str) -> dict[str, Any] | None:
     """The unrevoked token with this hash, or None."""
     rows = await db.read(
         "MATCH (t:ApiToken {token_hash: $token_hash}) WHERE NOT coalesce(t.revoked, false) "
-        "RETURN t.id AS id, t.role AS role, t.org_id AS org_id, t.created_at AS created_at",
+        "RETURN t.id AS id, t.role AS role, t.org_id AS org_id, t.created_at AS created_at, t.region AS region",
         token_hash=token_hash)
     return native(rows[0]) if rows else None
 

@@ -9,13 +9,13 @@ from graph.db import Tx
 from graph.repositories import capability_statements, providers
 from graph.repositories.rows import LinkRow
 from graph.viewer import Viewer
+from matching.capability_links import STATEMENT_KINDS
 from matching.intake.resolution import check_capability_codes, link, vector
 from matching.intake.runner import Command, Intake, Outcome, Plan, Refusal, Step, new_id, refuse_if, require
 from matching.texts import statement_text
 from matching.validation import ErrorCode, check_statement
 
 # provider kind -> the capability kind its statements link to (a manufacturer's: any kind)
-PROVIDER_KINDS: dict[str, str | None] = {"SERVICE_PROVIDER": "SERVICE", "MANUFACTURER": None}
 
 ADD_CAPABILITY = Command("addCapability", "PROVIDER", "adding a capability")
 REMOVE_CAPABILITY = Command("removeCapability", "PROVIDER", "removing a capability")
@@ -61,7 +61,7 @@ async def _prepare_add(step: Step, data: dict[str, Any]) -> Plan:
     kind = await step.db.read_tx(lambda tx: providers.kind_of(tx, provider_id))
     if kind is None:
         raise Refusal.of(ErrorCode.NOT_FOUND, "the token's provider no longer exists")
-    [statement] = await statement_rows(step, [data], PROVIDER_KINDS[kind])
+    [statement] = await statement_rows(step, [data], STATEMENT_KINDS[kind])
     viewer = step.viewer
 
     async def write(tx: Tx) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from graph.db import Tx
 from graph.repositories import enterprises, needs
 from graph.viewer import Viewer
+from matching.capability_links import NEED_KINDS
 from matching.deals import lifecycle
 from matching.freshness import today  # one "today" for validation and feasibility (GONGXU_TODAY pins it)
 from matching.intake.resolution import check_capability_codes, distinct, indexed, link_row, resolve, touched, vector
@@ -31,7 +32,6 @@ from matching.texts import need_text
 from matching.validation import ErrorCode, UserError, check_need
 
 # need kind -> the capability kind it links to
-NEED_KINDS = {"SERVICE": "SERVICE", "CAPACITY": "PROCESS"}
 
 POST_NEED = Command("postNeed", "ENTERPRISE", "posting a need")
 UPDATE_NEED = Command("updateNeed", "ENTERPRISE", "updating a need")

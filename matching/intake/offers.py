@@ -11,6 +11,7 @@ from typing import Any
 from graph.db import Tx
 from graph.repositories import capacity_offers, providers
 from graph.viewer import Viewer
+from matching.capability_links import OFFER_KIND
 from matching.deals import lifecycle
 from matching.freshness import today
 from matching.intake.resolution import check_capability_codes, link, resolve, touched, vector
@@ -68,7 +69,7 @@ async def _parts(step: Step, data: dict[str, Any], changed: set[str] | None) -> 
     if touched(changed, "material"):
         parts["material_code"] = codes.get("material")
     if touched(changed, "process_text", "capability_codes"):
-        [parts["links"]] = await link(step, [data["process_text"].strip()], "PROCESS",
+        [parts["links"]] = await link(step, [data["process_text"].strip()], OFFER_KIND,
                                       [data.get("capability_codes") or []])
     if touched(changed, "process_text", "description"):
         text = offer_text(data.get("process_text"), data.get("description"))

@@ -8,7 +8,8 @@ from typing import Any
 from graph.db import Tx
 from graph.repositories import capability_statements, enterprises, providers, tokens
 from graph.viewer import Viewer
-from matching.intake.capabilities import PROVIDER_KINDS, StatementRow, statement_rows
+from matching.capability_links import STATEMENT_KINDS
+from matching.intake.capabilities import StatementRow, statement_rows
 from matching.intake.resolution import blank_to_none, check_capability_codes, distinct, indexed, resolve
 from matching.intake.runner import Command, Intake, Outcome, Plan, Refusal, Step, new_id, refuse_if, require
 from matching.terms import Term
@@ -63,8 +64,8 @@ async def _prepare_enterprise(step: Step, data: dict[str, Any]) -> Plan:
 
 async def _prepare_provider(step: Step, data: dict[str, Any]) -> Plan:
     errors = check_organisation(data)
-    if data.get("kind") not in PROVIDER_KINDS:
-        errors.append(UserError(ErrorCode.INVALID, "kind", f"kind must be one of {', '.join(PROVIDER_KINDS)}"))
+    if data.get("kind") not in STATEMENT_KINDS:
+        errors.append(UserError(ErrorCode.INVALID, "kind", f"kind must be one of {', '.join(STATEMENT_KINDS)}"))
     statements = data.get("capabilities") or []
     for index, statement in enumerate(statements):
         errors += check_statement(statement, f"capabilities.{index}.")
@@ -75,7 +76,7 @@ async def _prepare_provider(step: Step, data: dict[str, Any]) -> Plan:
                                         for i, s in enumerate(statements)], errors)
     refuse_if(errors)
     provider_id = new_id("prv")
-    statements_to_write = await statement_rows(step, statements, PROVIDER_KINDS[data["kind"]])
+    statements_to_write = await statement_rows(step, statements, STATEMENT_KINDS[data["kind"]])
     issued = tokens.issue()
     row = {**{key: blank_to_none(data.get(key)) for key in providers.PROFILE_PROPS},
            "id": provider_id, "kind": data["kind"], "credit_code": data["credit_code"].strip()}

@@ -20,10 +20,11 @@ In order:
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec
 
 from neo4j.exceptions import ConstraintError
 
@@ -132,9 +133,11 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex[:20]}"
 
 
-def idempotency_key(viewer: Viewer, mutation: str, client_mutation_id: str) -> str:
-    """Same token (or anonymous), same mutation, same client id → same key."""
-    principal = viewer.token_id or "anonymous"
+def idempotency_key(viewer: Viewer, mutation: str, client_mutation_id: str, data: Any = None) -> str:
+    """Same token, same mutation, same client id → same key. Anonymous keys also hash the input, so
+    someone else's client id with other input is a new mutation, never a replay of theirs."""
+    principal = viewer.token_id or "anonymous:" + hashlib.sha256(
+        json.dumps(data, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
     return hashlib.sha256(f"{principal}\x00{mutation}\x00{client_mutation_id}".encode()).hexdigest()
 
 
@@ -171,7 +174,7 @@ class Intake:
             key = None
             if client_mutation_id:
                 refuse_if(check_client_mutation_id(client_mutation_id))
-                key = idempotency_key(viewer, command.mutation, client_mutation_id)
+                key = idempotency_key(viewer, command.mutation, client_mutation_id, [args, kwargs])
                 first = await client_mutations.find(self.db, key)
                 if first is not None:
                     return Outcome(id=first)

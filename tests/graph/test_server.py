@@ -11,6 +11,11 @@ from graph import server
 from graph.config import Neo4jSettings
 
 
+def _scratch_instance(purpose: str) -> str:
+    """A throw-away instance named after this run's test instance, so parallel runs never share one."""
+    return f"{os.environ.get('GONGXU_TEST_NEO4J_INSTANCE', 'test')}-{purpose}"[:32]
+
+
 def _gongxu(*args: str, **env: str) -> subprocess.CompletedProcess:
     full_env = {**os.environ, **env}
     for key, value in env.items():
@@ -31,7 +36,7 @@ def _assert_one_clear_line(result: subprocess.CompletedProcess, *needles: str) -
 
 
 def test_restart_keeps_data_and_stop_leaves_no_process(tmp_path):
-    settings = Neo4jSettings.from_env("restart-check")
+    settings = Neo4jSettings.from_env(_scratch_instance("restart"))
     server.stop_local(settings.instance)
     state = server.start_local(settings, port=0)
     try:
@@ -60,7 +65,7 @@ def _java_cmdlines() -> list[str]:
 
 
 def test_cli_start_status_stop_round_trip():
-    instance = "cli-check"
+    instance = _scratch_instance("cli")
     env = {"GONGXU_NEO4J_SOURCE": "local", "NEO4J_URI": "", "GONGXU_NEO4J_PORT": str(_free_port())}
     started = _gongxu("neo4j", "start", "--instance", instance, **env)
     try:

@@ -97,7 +97,7 @@ REGISTER_ENTERPRISE = """
 mutation($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { token errors { code message } } }"""
 PUBLISH = f"""
 mutation($input: PublishCapacityOfferInput!) {{
-  publishCapacityOffer(input: $input) {{ offer {{ processes {{ {LINKS} }} }} errors {{ code message }} }}
+  publishCapacityOffer(input: $input) {{ capacityOffer {{ processes {{ {LINKS} }} }} errors {{ code message }} }}
 }}"""
 POST_NEED = f"""
 mutation($input: PostNeedInput!) {{
@@ -176,7 +176,7 @@ async def test_the_loader_links_like_the_api(db, embedder, live_server, tmp_path
                     "processText": offer.process_text, "description": offer.description,
                     "monthlyVolume": offer.monthly_volume, "unit": offer.unit,
                     "capabilityCodes": [offer.capability_code]}}, token=payload["token"])
-                published = data["publishCapacityOffer"]["offer"]["processes"]
+                published = data["publishCapacityOffer"]["capacityOffer"]["processes"]
                 assert _api_links(published) == await _stored_links(db, "offer", offer.id), offer.process_text
         codes.append(generate(rng, "510100"))
         data = await api.ok(REGISTER_ENTERPRISE, {"input": {

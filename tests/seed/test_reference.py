@@ -84,13 +84,15 @@ POLICY_TERMS: dict[str, list[str]] = {
     ],
 }
 
-KEY_ORDER = {
-    "capabilities.jsonl": ["code", "name_zh", "name_en", "kind", "parent", "aliases", "description"],
-    "materials.jsonl": ["code", "name_zh", "name_en", "parent", "aliases"],
-    "certifications.jsonl": ["code", "name", "aliases"],
-    "industries.jsonl": ["code", "name_zh", "name_en", "aliases", "pillar"],
+KEY_ORDER = {  # every key a line may have, in order; the optional ones (OPTIONAL of the type) may be missing
+    "capabilities.jsonl": ["code", "name_zh", "name_en", "kind", "parent", "aliases", "description", "user_terms",
+                           "problems"],
+    "materials.jsonl": ["code", "name_zh", "name_en", "parent", "aliases", "user_terms"],
+    "certifications.jsonl": ["code", "name", "aliases", "user_terms", "satisfies"],
+    "industries.jsonl": ["code", "name_zh", "name_en", "aliases", "pillar", "user_terms"],
     "regions.jsonl": ["code", "name_zh", "name_en", "level", "parents", "aliases", "lat", "lon"],
     "sharing_modes.jsonl": ["code", "name_zh", "name_en", "description"],
+    "units.jsonl": ["code", "name_zh", "name_en", "dimension", "factor", "aliases"],
 }
 
 
@@ -109,6 +111,7 @@ def test_every_file_loads_with_expected_sizes(ref: Reference) -> None:
     assert len(ref.industries) >= 31 + 7
     assert len(ref.regions) >= 31 + 4
     assert len(ref.sharing_modes) == 4
+    assert len(ref.units) == 10
 
 
 @pytest.mark.parametrize("name", list(FILES))
@@ -119,7 +122,10 @@ def test_files_are_canonical_json_lines(name: str) -> None:
     assert "\\u" not in text, "written with ensure_ascii=True"
     for number, line in enumerate(text.splitlines(), start=1):
         assert line.strip(), f"{name}:{number} is blank"
-        assert list(json.loads(line)) == KEY_ORDER[name], f"{name}:{number} keys out of order"
+        keys = list(json.loads(line))
+        required = list(FILES[name].FIELDS)
+        assert keys[: len(required)] == required, f"{name}:{number} keys out of order"
+        assert keys == [k for k in KEY_ORDER[name] if k in keys], f"{name}:{number} keys out of order"
 
 
 def test_codes_are_unique_across_all_files(ref: Reference) -> None:

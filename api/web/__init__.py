@@ -1,0 +1,1 @@
+"""The staff web pages (``/reports``) and the locally served front-end files (``/static``)."""

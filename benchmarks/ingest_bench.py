@@ -1,0 +1,156 @@
+"""Ingest: providers/s through the API (``registerProvider`` + ``publishCapacityOffer`` over HTTP) and through
+the bulk import (:mod:`benchmarks.bulk_import`, JSON Lines), each against the model's encode-only rate on the
+same texts, measured in the same run.
+
+Records are generated providers beyond the pool (``seed.scale`` bundles, fresh credit codes, so a
+repeated run never collides with an earlier one); every one of them is new to the graph.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.bulk_import import import_records, read_jsonl
+from benchmarks.stats import percentile
+from matching import credit_code
+from matching.texts import offer_text, statement_text
+from seed.scale import iter_provider_bundles
+
+REGISTER = """mutation($input: RegisterProviderInput!) {
+  registerProvider(input: $input) { provider { id } token errors { code field message } } }"""
+PUBLISH = """mutation($input: PublishCapacityOfferInput!) {
+  publishCapacityOffer(input: $input) { capacityOffer { id } errors { code field message } } }"""
+
+
+def records(n: int, start: int, rng: random.Random) -> list[dict[str, Any]]:
+    """``n`` registerProvider-shaped records (snake_case) with their offers."""
+    out = []
+    for bundle in iter_provider_bundles(n, start=start):
+        p = bundle.provider
+        out.append({
+            "kind": p.kind, "name": p.name, "credit_code": credit_code.generate(rng, p.region_code),
+            "description": p.description, "region": p.region_code,
+            "certifications": [{"certification": c.code, "status": c.status, "valid_until": c.valid_until}
+                               for c in p.certifications],
+            "capabilities": [{"text": s.text} for s in bundle.statements],
+            "offers": [{"process_text": o.process_text, "description": o.description,
+                        "monthly_volume": o.monthly_volume, "unit": o.unit, "available_from": o.available_from,
+                        "available_to": o.available_to, "lead_time_days": o.lead_time_days, "moq": o.moq,
+                        "material": o.material_code}
+                       for o in bundle.offers if o.status == "PUBLISHED"] if p.kind == "MANUFACTURER" else [],
+        })
+    return out
+
+
+def texts_of(recs: list[dict[str, Any]]) -> list[str]:
+    return ([statement_text(s["text"]) for r in recs for s in r["capabilities"]]
+            + [offer_text(o["process_text"], o["description"]) for r in recs for o in r["offers"]])
+
+
+def _camel(record: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": record["kind"], "name": record["name"], "creditCode": record["credit_code"],
+            "description": record["description"], "region": record["region"],
+            "certifications": [{"certification": c["certification"], "status": c["status"],
+                                "validUntil": c["valid_until"]} for c in record["certifications"]],
+            "capabilities": record["capabilities"]}
+
+
+def _offer(o: dict[str, Any]) -> dict[str, Any]:
+    return {"processText": o["process_text"], "description": o["description"], "monthlyVolume": o["monthly_volume"],
+            "unit": o["unit"], "availableFrom": o["available_from"], "availableTo": o["available_to"],
+            "leadTimeDays": o["lead_time_days"], "moq": o["moq"], "material": o["material"]}
+
+
+async def api_ingest(url: str, recs: list[dict[str, Any]], concurrency: int) -> dict[str, Any]:
+    """Register every record and publish its offers, ``concurrency`` clients at a time."""
+    register_ms: list[float] = []
+    publish_ms: list[float] = []
+    errors: list[str] = []
+    created: list[str] = []
+    queue = list(reversed(recs))
+
+    async def post(client: httpx.AsyncClient, document: str, variables: dict, token: str | None = None) -> dict:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = await client.post(url + "/graphql", json={"query": document, "variables": variables},
+                                     headers=headers)
+        return response.json()
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        while queue:
+            record = queue.pop()
+            t0 = time.perf_counter()
+            body = await post(client, REGISTER, {"input": _camel(record)})
+            register_ms.append((time.perf_counter() - t0) * 1000)
+            payload = (body.get("data") or {}).get("registerProvider") or {}
+            if body.get("errors") or payload.get("errors"):
+                errors.append(str(body.get("errors") or payload.get("errors"))[:200])
+                continue
+            created.append(payload["provider"]["id"])
+            for offer in record["offers"]:
+                t0 = time.perf_counter()
+                result = await post(client, PUBLISH, {"input": _offer(offer)}, payload["token"])
+                publish_ms.append((time.perf_counter() - t0) * 1000)
+                published = (result.get("data") or {}).get("publishCapacityOffer") or {}
+                if result.get("errors") or published.get("errors"):
+                    errors.append(str(result.get("errors") or published.get("errors"))[:200])
+
+    started = time.perf_counter()
+    async with httpx.AsyncClient(timeout=120) as client:
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+    seconds = time.perf_counter() - started
+    return {"providers": len(recs), "offers": len(publish_ms), "seconds": seconds,
+            "providers_per_second": len(recs) / seconds, "register_p50": percentile(register_ms, 0.5),
+            "publish_p50": percentile(publish_ms, 0.5), "errors": len(errors), "first_error": errors[:1],
+            "concurrency": concurrency, "created": created}
+
+
+def encode_only(embedder: Any, texts: list[str]) -> float:
+    """Seconds to encode ``texts`` as passages (batch 32), the model alone."""
+    t0 = time.perf_counter()
+    embedder.encode_passages(texts)
+    return time.perf_counter() - t0
+
+
+async def run(db: Any, embedder: Any, api_url: str, n_api: int, n_bulk: int, start: int,
+              concurrency: int = 4) -> dict[str, Any]:
+    from matching.linking import TaxonomyLinker
+
+    rng = random.Random(time.time_ns())
+    api_records = records(n_api, start, rng)
+    bulk_records = records(n_bulk, start + n_api, rng)
+    embedder.encode_passages(texts_of(api_records[:8]))  # warm the model outside the timings
+    api_texts, bulk_texts = texts_of(api_records), texts_of(bulk_records)
+    api_reference = encode_only(embedder, api_texts)
+    api = await api_ingest(api_url, api_records, concurrency)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "providers.jsonl"
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in bulk_records), encoding="utf-8")
+        bulk_reference = encode_only(embedder, bulk_texts)
+        linker = await TaxonomyLinker.build(db, embedder)
+        report = await import_records(db, embedder, linker, read_jsonl(path))
+    # leave the pool as generated, so a later run measures the same pool (ingested providers carry model
+    # vectors, the generated ones derived vectors)
+    from strawberry.relay import GlobalID
+
+    from graph.repositories import bulk
+
+    await bulk.delete_providers(db, [GlobalID.from_id(gid).node_id for gid in api.pop("created")] + report.ids)
+    return {
+        "api": api | {"texts": len(api_texts), "encode_seconds": api_reference,
+                      "encode_providers_per_second": n_api / api_reference},
+        "bulk": {"providers": report.providers, "statements": report.statements, "offers": report.offers,
+                 "skipped": len(report.skipped), "unresolved": len(report.unresolved), "seconds": report.seconds,
+                 "providers_per_second": report.providers / report.seconds if report.seconds else 0.0,
+                 "encode_share": report.encode_seconds / report.seconds if report.seconds else None,
+                 "write_share": report.write_seconds / report.seconds if report.seconds else None,
+                 "texts": len(bulk_texts), "encode_seconds": bulk_reference,
+                 "encode_providers_per_second": n_bulk / bulk_reference},
+    }
