@@ -35,6 +35,7 @@ from graph.db import Database, Tx
 from graph.repositories import deals as repo
 from graph.viewer import Viewer
 from matching.engine import MatchingError, NotFound
+from matching.validation import ErrorCode
 
 PROPOSED, ACCEPTED, REJECTED = "PROPOSED", "ACCEPTED", "REJECTED"
 CONTRACTED, DELIVERED, COMPLETED, CANCELLED = "CONTRACTED", "DELIVERED", "COMPLETED", "CANCELLED"
@@ -54,11 +55,11 @@ OFFER_WITHDRAWN = "offer withdrawn"
 
 
 class InvalidStep(MatchingError):
-    code = "INVALID_STATE"
+    code = ErrorCode.INVALID_STATE
 
 
 class Forbidden(MatchingError):
-    code = "FORBIDDEN"
+    code = ErrorCode.FORBIDDEN
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,9 @@ def _side(viewer: Viewer, state: dict[str, Any]) -> str | None:
 def _note(note: str | None, required: bool) -> str | None:
     note = (note or "").strip() or None
     if required and note is None:
-        raise InvalidStep("a reason is required to cancel", "note", code="REQUIRED")
+        raise InvalidStep("a reason is required to cancel", "note", code=ErrorCode.REQUIRED)
     if note is not None and len(note) > MAX_NOTE_CHARS:
-        raise InvalidStep(f"the note is longer than {MAX_NOTE_CHARS} characters", "note", code="TOO_LONG")
+        raise InvalidStep(f"the note is longer than {MAX_NOTE_CHARS} characters", "note", code=ErrorCode.TOO_LONG)
     return note
 
 
@@ -193,7 +194,7 @@ async def check_need_change(tx: Tx, need_id: str, changes: dict[str, Any], store
         raise MatchingError(
             f"need {need_id} has booked capacity (match {bookings[0]['match_id']}, "
             f"{bookings[0]['status']}): its {', '.join(touched)} cannot change; cancel the deal first",
-            touched[0], code="CAPACITY_BOOKED")
+            touched[0], code=ErrorCode.CAPACITY_BOOKED)
 
 
 def capacity_between(monthly_volume: float | None, start: date, end: date | None) -> float | None:
@@ -219,7 +220,7 @@ async def check_offer_cut(tx: Tx, offer_id: str, stored: dict[str, Any], merged:
         return
     if merged.get("unit") != stored.get("unit"):
         raise MatchingError(f"offer {offer_id} has booked capacity in {stored.get('unit')}: its unit cannot "
-                            "change", "unit", code="CAPACITY_BOOKED")
+                            "change", "unit", code=ErrorCode.CAPACITY_BOOKED)
     due = 0.0
     for booking in sorted(state["bookings"], key=lambda b: (_day(b["deadline"]) or date.max, b["match_id"])):
         due += float(booking["quantity"])
@@ -229,7 +230,8 @@ async def check_offer_cut(tx: Tx, offer_id: str, stored: dict[str, Any], merged:
         if new is not None and new + 1e-9 < due and (old is None or new < old):
             raise MatchingError(
                 f"offer {offer_id} has {due:g} booked by {last.isoformat() if last else 'its end'}; the change "
-                f"would leave capacity for {new:g}: cancel deals first", "monthly_volume", code="CAPACITY_BOOKED")
+                f"would leave capacity for {new:g}: cancel deals first", "monthly_volume",
+                code=ErrorCode.CAPACITY_BOOKED)
 
 
 def _capacity_by(offer: dict[str, Any], deadline: date | None, today: date) -> tuple[float | None, date | None]:

@@ -27,6 +27,7 @@ from graph.repositories import constraints as constraints_repo
 from graph.repositories import deals as repo
 from graph.viewer import Viewer
 from matching.engine import MatchingError, NotFound
+from matching.validation import ErrorCode
 
 INTERESTS = ("INTERESTED", "DECLINED")
 MAX_MESSAGE_CHARS = 2000
@@ -50,28 +51,28 @@ def check_response(data: dict[str, Any], today: date) -> dict[str, Any]:
     """The response's fields, cleaned; raises on the first bad one (pure: no I/O)."""
     interest = data.get("interest")
     if interest not in INTERESTS:
-        raise MatchingError(f"interest is one of {', '.join(INTERESTS)}", "interest", code="INVALID")
+        raise MatchingError(f"interest is one of {', '.join(INTERESTS)}", "interest", code=ErrorCode.INVALID)
     price = data.get("price")
     if price is not None:
         price = float(price)
         if price < 0:
-            raise MatchingError("the price cannot be negative", "price", code="NEGATIVE")
+            raise MatchingError("the price cannot be negative", "price", code=ErrorCode.NEGATIVE)
         if price > MAX_PRICE:
-            raise MatchingError("the price is not plausible", "price", code="INVALID")
+            raise MatchingError("the price is not plausible", "price", code=ErrorCode.INVALID)
     currency = (data.get("currency") or "").strip().upper() or (DEFAULT_CURRENCY if price is not None else None)
     if currency is not None and not CURRENCY.match(currency):
-        raise MatchingError("currency is a three-letter ISO 4217 code, e.g. CNY", "currency", code="INVALID")
+        raise MatchingError("currency is a three-letter ISO 4217 code, e.g. CNY", "currency", code=ErrorCode.INVALID)
     lead = data.get("lead_time_days")
     if lead is not None and not 0 <= int(lead) <= MAX_LEAD_TIME_DAYS:
         raise MatchingError(f"the lead time is between 0 and {MAX_LEAD_TIME_DAYS}", "lead_time_days",
-                            code="NEGATIVE" if int(lead) < 0 else "INVALID")
+                            code=ErrorCode.NEGATIVE if int(lead) < 0 else "INVALID")
     valid_until = data.get("valid_until")
     if valid_until is not None and valid_until < today:
-        raise MatchingError("the quote's validity ends in the past", "valid_until", code="DEADLINE_IN_PAST")
+        raise MatchingError("the quote's validity ends in the past", "valid_until", code=ErrorCode.DEADLINE_IN_PAST)
     message = (data.get("message") or "").strip() or None
     if message is not None and len(message) > MAX_MESSAGE_CHARS:
         raise MatchingError(f"the message is longer than {MAX_MESSAGE_CHARS} characters", "message",
-                            code="TOO_LONG")
+                            code=ErrorCode.TOO_LONG)
     return {"interest": interest, "price": price, "currency": currency,
             "lead_time_days": None if lead is None else int(lead), "valid_until": valid_until, "message": message}
 
@@ -80,7 +81,7 @@ async def respond(db: Database, viewer: Viewer, need_id: str, data: dict[str, An
     """Record (or revise) the viewer's response to a need. ``data``: interest, price, currency,
     lead_time_days, valid_until, message, offer_id."""
     if not viewer.is_provider():
-        raise MatchingError("responses are given by a provider, for itself", None, code="FORBIDDEN")
+        raise MatchingError("responses are given by a provider, for itself", None, code=ErrorCode.FORBIDDEN)
     provider_id = viewer.org_id or ""
     props = check_response(data, today)
     offer_id = data.get("offer_id")
@@ -93,10 +94,10 @@ async def respond(db: Database, viewer: Viewer, need_id: str, data: dict[str, An
         if context is None or not (passes or context["match_id"]):
             raise NotFound(f"need {need_id} does not exist", "need_id")
         if context["need_status"] != "OPEN":
-            raise MatchingError(f"need {need_id} is {context['need_status']}", "need_id", code="INVALID_STATE")
+            raise MatchingError(f"need {need_id} is {context['need_status']}", "need_id", code=ErrorCode.INVALID_STATE)
         if context["match_status"] not in (None, "PROPOSED"):
             raise MatchingError(f"the enterprise has already decided on this match ({context['match_status']})",
-                                "need_id", code="INVALID_STATE")
+                                "need_id", code=ErrorCode.INVALID_STATE)
         if offer_id is not None and (context["offer_id"] is None or context["offer_status"] != "PUBLISHED"):
             raise NotFound(f"no published offer {offer_id} of this provider", "offer_id")
         row = await repo.upsert_response(tx, f"rsp_{uuid.uuid4().hex[:20]}", provider_id, need_id, props, offer_id)

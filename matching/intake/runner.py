@@ -72,8 +72,7 @@ async def refusing(check: Awaitable[None]) -> None:
     try:
         await check
     except MatchingError as exc:
-        code = exc.code if isinstance(exc.code, ErrorCode) else ErrorCode[exc.code]
-        raise Refusal.of(code, exc.message, exc.field) from None
+        raise Refusal.of(exc.code, exc.message, exc.field) from None
 
 
 def refuse_if(errors: list[UserError]) -> None:

@@ -15,6 +15,7 @@ from matching import engine, feedback
 from matching.deals import fulfilment, lifecycle, ratings, responses
 from matching.engine import MatchingError
 from matching.freshness import today
+from matching.validation import ErrorCode
 
 QUOTE = {"interest": "INTERESTED", "price": 182000.0, "currency": "cny", "lead_time_days": 25,
          "valid_until": None, "message": "可按期交付，含首件检验", "offer_id": "off_cd_die"}
@@ -53,7 +54,7 @@ async def test_a_response_is_refused_whole(world: World, viewer, need_id, data, 
     await world.need(capacity_need())
     with pytest.raises(MatchingError) as refused:
         await responses.respond(world.db, viewer, need_id, data, today=today())
-    assert refused.value.code == code
+    assert refused.value.code is ErrorCode[code]
     assert await deals_repo.responses_of_need(world.db, "ned_die") == []
 
 
