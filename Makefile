@@ -61,7 +61,7 @@ run: install
 	$(GONGXU) seed load
 	$(GONGXU) serve
 
-test: install browser
+test: install browser audit-deps
 	$(PY) -m pytest
 
 eval: install
@@ -88,7 +88,7 @@ lock: $(STAMP)
 	@echo "# Exact versions of every Python dependency (generated with \`pip freeze\`; regenerate with \`make lock\`)." > requirements.lock
 	$(PY) -m pip freeze --exclude-editable | grep -v '^gongxu' >> requirements.lock
 
-# the graphql-http server audits (npm) in a git-ignored folder; make test runs them when present
+# the graphql-http server audits (npm) in a git-ignored folder; make test fetches them and runs them
 AUDIT_DIR := benchmarks/soak/node
 $(AUDIT_DIR)/node_modules/graphql-http/package.json:
 	npm install --prefix $(AUDIT_DIR) --no-audit --no-fund --no-save graphql-http@1.22.4 graphql@16.15.0

@@ -18,6 +18,14 @@ from strawberry.utils.str_converters import to_camel_case
 
 UNSET: Any = strawberry.UNSET
 
+# Descriptions shared by the offer and need inputs (what people type for materials and units).
+MATERIAL_DOC = "One material (code or name) or a whole line listing several; see `materials`."
+MATERIALS_DOC = ("Materials as you would list them: codes, names or whole lines such as "
+                 "\"白钢（304不锈钢、316L不锈钢）；6061铝\"; each is split and linked (see `materials` on the result); "
+                 "parts naming nothing known are kept and listed in `unresolved`.")
+UNIT_TEXT_DOC = ("The unit as a word (件, 个, pcs, 箱, 卷, 张, 吨, 台, 米 …), instead of `unit`; a word naming no "
+                 "unit is refused (UNRESOLVED) with the known units.")
+
 
 def client_mutation_id_field() -> Any:
     return strawberry.field(default=None, description="Re-sending a mutation with the same client mutation id "

@@ -18,6 +18,7 @@ ambiguous key at all — a test keeps it that way — so the rule only matters f
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -119,8 +120,11 @@ class AliasIndex:
         exact: dict[str, dict[str, bool]] = {}
         scan: dict[str, dict[str, bool]] = {}
         self._codes: list[str] = []
+        self._primary: dict[str, str] = {}
         for code, names in entries:
             self._codes.append(code)
+            if names:
+                self._primary[code] = names[0]
             for position, name in enumerate(names):
                 primary = position == 0
                 folded = fold(name)
@@ -220,6 +224,28 @@ class AliasIndex:
             AliasMatch(code, text[origin[start] : origin[end - 1] + 1], origin[start], origin[end - 1] + 1)
             for start, end, code in chosen
         ]
+
+    def primary(self, code: str) -> str:
+        """The primary (first) name of ``code``, or the code itself."""
+        return self._primary.get(code, code)
+
+    def nearest(self, term: str, limit: int = 3) -> list[str]:
+        """Up to ``limit`` codes whose names or aliases are spelled most like ``term`` (for "did you mean"):
+        names containing the term or contained in it first, then by edit-distance similarity."""
+        key = normalise(term)
+        if not key:
+            return []
+        found: list[str] = []
+        containing = sorted((k for k in self._exact if len(k) >= MIN_SCAN_LENGTH and (key in k or k in key)),
+                            key=lambda k: (abs(len(k) - len(key)), k))
+        close = difflib.get_close_matches(key, list(self._exact), n=limit * 4, cutoff=0.4)
+        for k in [*containing, *close]:
+            code = self._exact[k]
+            if code not in found:
+                found.append(code)
+            if len(found) >= limit:
+                break
+        return found
 
     def resolve_all(self, text: str) -> list[str]:
         """The codes of every alias found in `text` (see `find`), each once, in order of first occurrence."""

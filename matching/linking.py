@@ -5,8 +5,10 @@ links with high confidence (ALIAS); otherwise the text's embedding is compared w
 capability node's embedding (EMBEDDING), with a confidence calibrated from the cosine. e5 cosines
 cluster between 0.75 and 0.95, so the raw score is rescaled rather than used as a probability.
 
-Certifications, regions, materials and industries resolve by name or alias only: "IATF16949" →
-IATF 16949, "成都市" → Chengdu. Whatever does not resolve is reported back to the caller.
+Certifications, regions, industries and units resolve by name, alias or user term only: "IATF16949" →
+IATF 16949, "成都市" → Chengdu, "箱" → CARTON. Materials link like capabilities, one part at a time
+(:mod:`matching.materials` splits a list): a code, a name/alias/user term, else the nearest material
+node by embedding when it is close enough. Whatever does not resolve is reported back to the caller.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ ALONGSIDE_ALIAS_CONFIDENCE = 0.75
 # input's letters: "IATF 16949:2016认证" → IATF 16949, but not "宇宙质量认证" → ISO 9001 via "质量认证".
 MIN_COVERAGE = 0.6
 MAX_LINKS = 3
+# A material part that no alias names links by embedding only this close (e5 cosine): material names are
+# short, and short unrelated strings still score ~0.85 against some grade.
+MATERIAL_EMBEDDING_FLOOR = 0.915
 
 
 @dataclass(frozen=True)
@@ -73,14 +78,18 @@ class TaxonomyLinker:
     capability_matrix: np.ndarray  # rows aligned with capability_codes
     capability_aliases: AliasIndex
     indexes: dict[str, AliasIndex] = field(default_factory=dict)
+    material_parents: dict[str, str | None] = field(default_factory=dict)
+    material_names: dict[str, list[str]] = field(default_factory=dict)
+    _material_matrix: np.ndarray | None = None  # encoded on first use (most processes never need it)
 
     @classmethod
     async def build(cls, db: Database, embedder: Embedder) -> TaxonomyLinker:
         nodes = [n for n in await reference.capabilities(db) if n["embedding"] is not None]
         matrix = (np.asarray([n["embedding"] for n in nodes], dtype=np.float32) if nodes
                   else np.zeros((0, embedder.dimension), dtype=np.float32))
-        indexes = {label: AliasIndex(await reference.alias_entries(db, label))
-                   for label in ("Certification", "Material", "Industry")}
+        entries = {label: await reference.alias_entries(db, label)
+                   for label in ("Certification", "Material", "Industry", "Unit")}
+        indexes = {label: AliasIndex(found) for label, found in entries.items()}
         # a name shared by a province and a city (重庆) resolves to the more specific region
         region_depth = {"GROUP": 0, "PROVINCE": 1, "CITY": 2}
         levels = await reference.region_levels(db)
@@ -94,6 +103,8 @@ class TaxonomyLinker:
             capability_matrix=matrix,
             capability_aliases=AliasIndex(await reference.alias_entries(db, "Capability")),
             indexes=indexes,
+            material_parents=await reference.parents(db, "Material"),
+            material_names={code: names for code, names in entries["Material"]},
         )
 
     # ------------------------------------------------------------------------------ capabilities
@@ -193,6 +204,53 @@ class TaxonomyLinker:
 
     def resolve_industry(self, text: str) -> Resolution:
         return self._resolve("Industry", text)
+
+    def resolve_unit(self, text: str) -> Resolution:
+        """A unit code for a unit word: 个/片/pcs → PIECE, 箱 → CARTON, 吨 → TONNE …"""
+        stripped = text.strip()
+        if stripped.upper() in self.indexes["Unit"].codes:
+            return Resolution(text, stripped.upper())
+        return Resolution(text, self.indexes["Unit"].resolve(stripped))
+
+    def nearest(self, label: str, text: str, limit: int = 3) -> list[str]:
+        """The primary names of up to ``limit`` nodes spelled most like ``text`` (for "did you mean")."""
+        index = self.indexes[label]
+        return [index.primary(code) for code in index.nearest(text, limit)]
+
+    # -------------------------------------------------------------------------------- materials
+
+    def material_parent(self, code: str) -> str | None:
+        return self.material_parents.get(code)
+
+    async def _materials_matrix(self) -> np.ndarray:
+        if self._material_matrix is None:
+            passages = [f"{names[0]}（{'、'.join(names[1:8])}）" for names in self.material_names.values()]
+            self._material_matrix = (np.asarray(await self.embedder.aencode_passages(passages), dtype=np.float32)
+                                     if passages else np.zeros((0, self.embedder.dimension), dtype=np.float32))
+        return self._material_matrix
+
+    async def link_materials(self, parts: list[str]) -> list[Link | None]:
+        """One link per material part (None: names nothing known): CODE, ALIAS (names, aliases, user
+        terms; a longer part counts when its aliases cover most of it), else EMBEDDING above a high floor."""
+        result: list[Link | None] = []
+        for part in parts:
+            if part.strip() in self.material_names:
+                result.append(Link(part.strip(), 1.0, "CODE"))
+            else:
+                code = self.resolve_material(part).code
+                result.append(Link(code, ALIAS_CONFIDENCE, "ALIAS") if code else None)
+        missing = [i for i, link in enumerate(result) if link is None]
+        if missing and self.material_names:
+            matrix = await self._materials_matrix()
+            vectors = await self.embedder.aencode_queries([parts[i] for i in missing])
+            codes = list(self.material_names)
+            for i, vector in zip(missing, vectors, strict=True):
+                scores = matrix @ np.asarray(vector, dtype=np.float32)
+                best = int(np.argmax(scores))
+                cosine = float(scores[best])
+                if cosine >= MATERIAL_EMBEDDING_FLOOR:
+                    result[i] = Link(codes[best], embedding_confidence(cosine), "EMBEDDING")
+        return result
 
     def find_all(self, label: str, text: str) -> list[str]:
         """Every code of ``label`` named somewhere in a longer text (e.g. certifications in a need)."""

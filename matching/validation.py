@@ -57,7 +57,8 @@ MAX_CONTACT_NAME = 100
 MAX_PHONE = 40
 MAX_EMAIL = 200
 MAX_WEBSITE = 500
-MAX_TERM = 100  # a region, certification, material … as typed
+MAX_TERM = 100  # a region, certification, unit word … as typed
+MAX_MATERIAL_TEXT = 500  # one material input: a single name or a whole line listing several
 MAX_LIST = 50  # items in one list input
 MAX_CLIENT_MUTATION_ID = 200
 
@@ -208,10 +209,12 @@ def check_offer(data: dict[str, Any], changed: set[str] | None = None) -> list[U
         check.text("process_text", data.get("process_text"), MAX_PROCESS_TEXT, required=True)
     check.length("description", data.get("description"), MAX_DESCRIPTION)
     check.terms("capability_codes", data.get("capability_codes"))
-    check.text("material", data.get("material"), MAX_TERM)
+    check.text("material", data.get("material"), MAX_MATERIAL_TEXT)
+    check.terms("materials", data.get("materials"), MAX_MATERIAL_TEXT)
+    check.text("unit_text", data.get("unit_text"), MAX_TERM)
     if _touched(changed, "monthly_volume") and check.required("monthly_volume", data.get("monthly_volume")):
         check.positive("monthly_volume", data.get("monthly_volume"))
-    if _touched(changed, "unit"):
+    if _touched(changed, "unit") and data.get("unit_text") is None:
         check.required("unit", data.get("unit"))
     check.positive("moq", data.get("moq"))
     check.not_negative("lead_time_days", data.get("lead_time_days"))
@@ -227,11 +230,13 @@ def check_need(data: dict[str, Any], today: date, changed: set[str] | None = Non
         check.text("title", data.get("title"), MAX_TITLE, required=True)
     check.length("description", data.get("description"), MAX_DESCRIPTION)
     check.terms("capability_codes", data.get("capability_codes"))
-    check.text("material", data.get("material"), MAX_TERM)
+    check.text("material", data.get("material"), MAX_MATERIAL_TEXT)
+    check.terms("materials", data.get("materials"), MAX_MATERIAL_TEXT)
+    check.text("unit_text", data.get("unit_text"), MAX_TERM)
     check.terms("required_certifications", data.get("required_certifications"))
     check.terms("regions", data.get("regions"))
     check.positive("quantity", data.get("quantity"))
-    if data.get("quantity") is not None and data.get("unit") is None:
+    if data.get("quantity") is not None and data.get("unit") is None and data.get("unit_text") is None:
         check.fail(ErrorCode.REQUIRED, "unit", "a quantity needs its unit")
     if _touched(changed, "deadline"):
         check.future("deadline", data.get("deadline"), today)

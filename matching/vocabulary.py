@@ -10,7 +10,8 @@ from enum import Enum
 
 
 class Unit(Enum):
-    """The unit of a quantity, a monthly volume or an MOQ."""
+    """The unit of a quantity, a monthly volume or an MOQ (seed/data/units.jsonl: the words people type
+    for each, e.g. 箱 → CARTON, 个/片/pcs → PIECE; a need and an offer match only in the same unit)."""
 
     PIECE = "PIECE"
     SET = "SET"
@@ -19,6 +20,9 @@ class Unit(Enum):
     METRE = "METRE"
     SQUARE_METRE = "SQUARE_METRE"
     HOUR = "HOUR"
+    CARTON = "CARTON"
+    ROLL = "ROLL"
+    SHEET = "SHEET"
 
 
 class CertificationStatus(Enum):

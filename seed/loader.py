@@ -67,6 +67,7 @@ async def load_reference_data(db: Database, embedder: Embedder, reference: Refer
         ("Industry", [asdict(i) for i in reference.industries]),
         ("Region", [asdict(r) for r in reference.regions]),
         ("SharingMode", [asdict(m) for m in reference.sharing_modes]),
+        ("Unit", [asdict(u) for u in reference.units]),
     ]
     with tqdm(total=sum(len(r) for _, r in plan), desc="reference data", unit="node", disable=not progress) as bar:
         for label, label_rows in plan:

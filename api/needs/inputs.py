@@ -7,7 +7,7 @@ from datetime import date
 import strawberry
 
 from api.enums import NeedKind, NeedSortField, NeedStatus, SortDirection, Unit
-from api.inputs import UNSET, client_mutation_id_field
+from api.inputs import MATERIAL_DOC, MATERIALS_DOC, UNIT_TEXT_DOC, UNSET, client_mutation_id_field
 
 
 @strawberry.input(description="A need of the token's enterprise. Only kind and title are required.")
@@ -16,9 +16,11 @@ class PostNeedInput:
     title: str
     description: str | None = UNSET
     capability_codes: list[str] | None = UNSET
-    material: str | None = UNSET
+    material: str | None = strawberry.field(default=UNSET, description=MATERIAL_DOC)
+    materials: list[str] | None = strawberry.field(default=UNSET, description=MATERIALS_DOC)
     quantity: float | None = UNSET
     unit: Unit | None = UNSET
+    unit_text: str | None = strawberry.field(default=UNSET, description=UNIT_TEXT_DOC)
     deadline: date | None = UNSET
     required_certifications: list[str] | None = strawberry.field(
         default=UNSET, description="Codes or names: IATF16949, ISO 9001 …")
@@ -35,9 +37,11 @@ class UpdateNeedInput:
     title: str | None = UNSET
     description: str | None = UNSET
     capability_codes: list[str] | None = UNSET
-    material: str | None = UNSET
+    material: str | None = strawberry.field(default=UNSET, description=MATERIAL_DOC)
+    materials: list[str] | None = strawberry.field(default=UNSET, description=MATERIALS_DOC)
     quantity: float | None = UNSET
     unit: Unit | None = UNSET
+    unit_text: str | None = strawberry.field(default=UNSET, description=UNIT_TEXT_DOC)
     deadline: date | None = UNSET
     required_certifications: list[str] | None = UNSET
     regions: list[str] | None = UNSET

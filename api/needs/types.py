@@ -12,7 +12,15 @@ from strawberry import relay
 from api.enterprises.types import Enterprise
 from api.enums import NeedKind, NeedStatus, Unit
 from api.pagination import build_connection
-from api.reference.types import CapabilityLink, Certification, Material, Region, capability_links
+from api.reference.types import (
+    CapabilityLink,
+    Certification,
+    Material,
+    MaterialLink,
+    Region,
+    capability_links,
+    material_links,
+)
 from graph.repositories import needs as needs_repo
 from graph.repositories.paging import PageRequest
 from graph.repositories.rows import NeedRow
@@ -49,9 +57,14 @@ class Need(relay.Node):
     async def capabilities(self, info: strawberry.Info) -> list[CapabilityLink]:
         return await capability_links(info, self.row.get("links") or [])
 
-    @strawberry.field
+    @strawberry.field(description="The most confident of `materials`.")
     async def material(self, info: strawberry.Info) -> Material | None:
         return await Material.one(info, self.row.get("material_code"))
+
+    @strawberry.field(description="The materials the need names (a family or a grade), as linked from what was "
+                                  "typed, most confident first.")
+    async def materials(self, info: strawberry.Info) -> list[MaterialLink]:
+        return await material_links(info, list(self.row.get("material_links") or []))
 
     @strawberry.field
     async def required_certifications(self, info: strawberry.Info) -> list[Certification]:

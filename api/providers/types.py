@@ -19,11 +19,13 @@ from api.reference.types import (
     Certification,
     Industry,
     Material,
+    MaterialLink,
     Region,
     SharingMode,
     capability_links,
+    material_links,
 )
-from graph.repositories.rows import OfferRow, ProviderRow, StatementRow, StoredLinkRow
+from graph.repositories.rows import MaterialLinkRow, OfferRow, ProviderRow, StatementRow, StoredLinkRow
 
 
 def _enum(cls: Any, value: str | None) -> Any:
@@ -82,6 +84,7 @@ class CapacityOffer(relay.Node):
     provider_id: strawberry.Private[str]
     link_rows: strawberry.Private[list[StoredLinkRow]]
     material_code: strawberry.Private[str | None]
+    material_link_rows: strawberry.Private[list[MaterialLinkRow]]
 
     @classmethod
     def from_row(cls, row: OfferRow) -> CapacityOffer:
@@ -91,15 +94,21 @@ class CapacityOffer(relay.Node):
                    lead_time_days=row.get("lead_time_days"), moq=row.get("moq"),
                    booked_volume=row.get("booked_volume"), status=OfferStatus(row.get("status") or "PUBLISHED"),
                    created_at=row.get("created_at"), provider_id=row["provider_id"],
-                   link_rows=list(row.get("links") or []), material_code=row.get("material_code"))
+                   link_rows=list(row.get("links") or []), material_code=row.get("material_code"),
+                   material_link_rows=list(row.get("material_links") or []))
 
     @strawberry.field(description="The processes (taxonomy nodes) the offer is OF_PROCESS, most confident first.")
     async def processes(self, info: strawberry.Info) -> list[CapabilityLink]:
         return await capability_links(info, self.link_rows)
 
-    @strawberry.field
+    @strawberry.field(description="The most confident of `materials`.")
     async def material(self, info: strawberry.Info) -> Material | None:
         return await Material.one(info, self.material_code)
+
+    @strawberry.field(description="The materials the offer is IN_MATERIAL, as linked from what was typed, most "
+                                  "confident first.")
+    async def materials(self, info: strawberry.Info) -> list[MaterialLink]:
+        return await material_links(info, self.material_link_rows)
 
     @strawberry.field
     async def provider(self, info: strawberry.Info) -> Provider | None:

@@ -192,6 +192,22 @@ class CapabilityLink:
     method: LinkMethod
 
 
+@strawberry.type(description="A link from typed material text to a material node, with how sure the service is.")
+class MaterialLink:
+    material: Material
+    confidence: float = strawberry.field(description="0..1; 1 for a code given explicitly.")
+    method: LinkMethod
+    text: str | None = strawberry.field(description="The part of the input it was linked from.")
+
+
+async def material_links(info: strawberry.Info, links: list[Any]) -> list[MaterialLink]:
+    """Stored material links (most confident first) with their nodes, loaded in one batch."""
+    rows = {row["code"]: row for row in await reference_rows(info, "Material", [link["code"] for link in links])}
+    return [MaterialLink(material=Material.from_row(rows[link["code"]]), confidence=float(link["confidence"]),
+                         method=LinkMethod(link.get("method") or "CODE"), text=link.get("text"))
+            for link in links if link["code"] in rows]
+
+
 async def capability_links(info: strawberry.Info, links: list[StoredLinkRow]) -> list[CapabilityLink]:
     """Links as repositories return them: with the capability node inline (or, failing that, loaded)."""
     nodes: dict[str, Any] = {link["code"]: link["node"] for link in links if link.get("node")}

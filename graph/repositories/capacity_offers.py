@@ -1,5 +1,6 @@
 """Capacity offers: ``(:Manufacturer)-[:OFFERS]->(:CapacityOffer)-[:OF_PROCESS {confidence, method}]->
-(:Capability)``, ``-[:IN_MATERIAL]->(:Material)``.
+(:Capability)``, ``-[:IN_MATERIAL {confidence, method, text}]->(:Material)`` (one per material the offer
+names; ``text`` is the part of the input it was linked from).
 
 Published offers are part of the public directory; a withdrawn one is seen only by its manufacturer
 and by staff (the filter is ``_VISIBLE``).
@@ -11,7 +12,7 @@ from typing import Any, Literal, cast
 
 from graph.db import Database, Tx
 from graph.repositories import lookups
-from graph.repositories.rows import OfferRow, native
+from graph.repositories.rows import OfferRow, native, sorted_material_links
 from graph.viewer import Viewer
 
 # Properties an offer's manufacturer may set.
@@ -28,13 +29,16 @@ o {.id, .process_text, .description, .monthly_volume, .unit, .available_from, .a
    .moq, .booked_volume, .status, .created_at} AS node,
 [(o)-[r:OF_PROCESS]->(c:Capability) | {code: c.code, confidence: r.confidence, method: r.method,
                                        node: __CAPABILITY__}] AS links,
-[(o)-[:IN_MATERIAL]->(m:Material) | m.code][0] AS material_code
+[(o)-[r:IN_MATERIAL]->(m:Material) | {code: m.code, confidence: coalesce(r.confidence, 1.0),
+                                      method: coalesce(r.method, 'CODE'), text: r.text}] AS material_links
 """.replace("__CAPABILITY__", lookups.node_map("Capability", "c"))
 
 
 def _flatten(row: dict[str, Any]) -> OfferRow:
+    materials = sorted_material_links(row["material_links"])
     return cast(OfferRow, native({**row["node"], "provider_id": row["provider_id"], "links": row["links"],
-                                  "material_code": row["material_code"]}))
+                                  "material_links": materials,
+                                  "material_code": materials[0]["code"] if materials else None}))
 
 
 async def by_providers(db: Database, provider_ids: list[str], viewer: Viewer,
@@ -68,7 +72,8 @@ async def current(tx: Tx, offer_id: str, viewer: Viewer) -> tuple[Literal["OWN",
 
 
 async def create(tx: Tx, provider_id: str, offer: dict[str, Any]) -> None:
-    """``offer``: id, OFFER_PROPS, embedding, links ``[{code, confidence, method}]``, material_code."""
+    """``offer``: id, OFFER_PROPS, embedding, links ``[{code, confidence, method}]``,
+    material_links ``[{code, confidence, method, text}]``."""
     await tx.rows(
         "MATCH (p:Provider {id: $provider_id}) WHERE p:Manufacturer "  # the id index; a label scan grows with the pool
         "CREATE (p)-[:OFFERS]->(o:CapacityOffer {id: $id, status: 'PUBLISHED', booked_volume: 0, "
@@ -77,7 +82,7 @@ async def create(tx: Tx, provider_id: str, offer: dict[str, Any]) -> None:
         provider_id=provider_id, id=offer["id"], props={key: offer.get(key) for key in OFFER_PROPS},
         embedding=offer["embedding"])
     await replace_process_links(tx, offer["id"], offer["links"])
-    await replace_material(tx, offer["id"], offer.get("material_code"))
+    await replace_materials(tx, offer["id"], offer.get("material_links") or [])
 
 
 async def update(tx: Tx, offer_id: str, props: dict[str, Any], embedding: list[float] | None) -> None:
@@ -97,12 +102,14 @@ async def replace_process_links(tx: Tx, offer_id: str, links: list[dict[str, Any
         id=offer_id, links=list(links))
 
 
-async def replace_material(tx: Tx, offer_id: str, material_code: str | None) -> None:
+async def replace_materials(tx: Tx, offer_id: str, links: list[dict[str, Any]]) -> None:
+    """The offer's materials become ``links`` ``[{code, confidence, method, text}]``."""
     await tx.rows(
         "MATCH (o:CapacityOffer {id: $id}) "
         "CALL (o) { MATCH (o)-[old:IN_MATERIAL]->(:Material) DELETE old } "
-        "WITH o MATCH (m:Material {code: $code}) CREATE (o)-[:IN_MATERIAL]->(m)",
-        id=offer_id, code=material_code)
+        "WITH o UNWIND $links AS link MATCH (m:Material {code: link.code}) "
+        "CREATE (o)-[:IN_MATERIAL {confidence: link.confidence, method: link.method, text: link.text}]->(m)",
+        id=offer_id, links=list(links))
 
 
 async def set_status(tx: Tx, offer_id: str, status: str) -> None:

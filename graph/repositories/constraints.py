@@ -24,10 +24,17 @@ ACTIVE_CERT = ("h.status = 'ACTIVE' AND (h.valid_until IS NULL OR h.valid_until 
 # Hard constraints on a (need n, provider p) pair, apart from capacity — one named predicate each, so the
 # staff reports (graph/repositories/reports.py) count eliminations with exactly the matcher's rules.
 # `req_certs` must be in scope.
+# Certifications: every required one is held ACTIVE — itself or one that `satisfies` it (等保三级 covers
+# 等保二级). A required certification nobody has defined yet is an unverified term the need MENTIONS; it
+# still constrains: only a provider that MENTIONS the same term (same kind and normalised text, so the
+# same node) as held ACTIVE passes.
 KIND_OK = """((n.kind = 'CAPACITY' AND p:Manufacturer)
    OR (n.kind <> 'CAPACITY' AND EXISTS { (p)-[:STATES]->(:CapabilityStatement) }))"""
-CERTS_OK = f"""all(code IN req_certs WHERE EXISTS {{
-        MATCH (p)-[h:HOLDS]->(:Certification {{code: code}}) WHERE {ACTIVE_CERT} }})"""
+CERTS_OK = f"""(all(code IN req_certs WHERE EXISTS {{
+        MATCH (p)-[h:HOLDS]->(c:Certification)
+        WHERE (c.code = code OR code IN coalesce(c.satisfies, [])) AND {ACTIVE_CERT} }})
+   AND all(t IN [(n)-[:MENTIONS]->(u:UnverifiedTerm {{kind: 'CERTIFICATION'}}) | u] WHERE EXISTS {{
+        MATCH (p)-[h:MENTIONS]->(t) WHERE {ACTIVE_CERT} }}))"""
 REGION_OK = """(NOT EXISTS { (n)-[:WITHIN_REGION]->(:Region) }
        OR EXISTS { (p)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(:Region)<-[:WITHIN_REGION]-(n) })"""
 PAIR_CONSTRAINTS = f"""
@@ -118,8 +125,10 @@ RETURN n.id AS need_id, p.id AS provider_id, p.name AS name, p.kind AS kind, p.r
      links: [(s)-[a:ABOUT]->(c:Capability) |
              {{code: c.code, confidence: coalesce(a.confidence, 1.0), method: a.method}}]}}] AS statements,
   offers,
-  [(p)-[h:HOLDS]->(c:Certification) WHERE c.code IN req_certs |
-     {{code: c.code, name: c.name, status: h.status, valid_until: h.valid_until}}] AS certifications,
+  [(p)-[h:HOLDS]->(c:Certification)
+     WHERE c.code IN req_certs OR any(x IN coalesce(c.satisfies, []) WHERE x IN req_certs) |
+     {{code: CASE WHEN c.code IN req_certs THEN c.code ELSE head([x IN c.satisfies WHERE x IN req_certs]) END,
+       name: c.name, status: h.status, valid_until: h.valid_until}}] AS certifications,
   head([(p)-[:LOCATED_IN]->(r:Region) | {{code: r.code, name: r.name_zh, lat: r.lat, lon: r.lon}}]) AS region,
   [(p)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(r:Region)<-[:WITHIN_REGION]-(n) | r.name_zh] AS region_matches,
   COUNT {{

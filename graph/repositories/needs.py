@@ -12,7 +12,7 @@ from typing import Any, cast
 from graph.db import Database, Tx
 from graph.repositories import lookups
 from graph.repositories.paging import PageRequest, keyset_clauses
-from graph.repositories.rows import NeedRow, native
+from graph.repositories.rows import NeedRow, native, sorted_material_links
 from graph.viewer import Viewer
 
 NEED_PROPS = ("kind", "title", "description", "quantity", "unit", "deadline", "budget_min", "budget_max")
@@ -33,7 +33,8 @@ n {.id, .kind, .title, .description, .quantity, .unit, .deadline, .budget_min, .
                                                node: __CAPABILITY__}] AS links,
 [(n)-[:REQUIRES_CERT]->(c:Certification) | c.code] AS certification_codes,
 [(n)-[:WITHIN_REGION]->(r:Region) | r.code] AS region_codes,
-[(n)-[:IN_MATERIAL]->(m:Material) | m.code][0] AS material_code
+[(n)-[r:IN_MATERIAL]->(m:Material) | {code: m.code, confidence: coalesce(r.confidence, 1.0),
+                                      method: coalesce(r.method, 'CODE'), text: r.text}] AS material_links
 """.replace("__CAPABILITY__", lookups.node_map("Capability", "c"))
 
 _FILTERS = """
@@ -61,9 +62,10 @@ def _filter_params(filters: dict[str, Any]) -> dict[str, Any]:
 
 
 def _flatten(row: dict[str, Any]) -> NeedRow:
+    materials = sorted_material_links(row["material_links"])
     flat = {**row["node"], "enterprise_id": row["enterprise_id"], "links": row["links"],
             "certification_codes": row["certification_codes"], "region_codes": row["region_codes"],
-            "material_code": row["material_code"]}
+            "material_links": materials, "material_code": materials[0]["code"] if materials else None}
     if "sort_key" in row:
         flat["sort_key"] = row["sort_key"]
     return cast(NeedRow, native(flat))
@@ -110,7 +112,7 @@ async def current(tx: Tx, need_id: str, viewer: Viewer) -> NeedRow | None:
 
 
 async def create(tx: Tx, enterprise_id: str, need: dict[str, Any]) -> None:
-    """``need``: id, NEED_PROPS, embedding, links, certification_codes, region_codes, material_code."""
+    """``need``: id, NEED_PROPS, embedding, links, certification_codes, region_codes, material_links."""
     await tx.rows(
         "MATCH (e:Enterprise {id: $enterprise_id}) "
         "CREATE (e)-[:POSTED]->(n:Need {id: $id, status: 'OPEN', created_at: datetime(), updated_at: datetime()}) "
@@ -136,7 +138,7 @@ _CODE_LINKS = {
 
 
 async def replace_links(tx: Tx, need_id: str, need: dict[str, Any]) -> None:
-    """Replace the links whose keys are present in ``need`` (links, certification/region codes, material)."""
+    """Replace the links whose keys are present in ``need`` (links, certification/region codes, materials)."""
     if "links" in need:
         await tx.rows(
             "MATCH (n:Need {id: $id}) "
@@ -151,12 +153,13 @@ async def replace_links(tx: Tx, need_id: str, need: dict[str, Any]) -> None:
                 f"CALL (n) {{ MATCH (n)-[old:{rel}]->(:{target}) DELETE old }} "
                 f"WITH n UNWIND $codes AS code MATCH (t:{target} {{code: code}}) MERGE (n)-[:{rel}]->(t)",
                 id=need_id, codes=list(need[key] or []))
-    if "material_code" in need:
+    if "material_links" in need:
         await tx.rows(
             "MATCH (n:Need {id: $id}) "
             "CALL (n) { MATCH (n)-[old:IN_MATERIAL]->(:Material) DELETE old } "
-            "WITH n MATCH (m:Material {code: $code}) CREATE (n)-[:IN_MATERIAL]->(m)",
-            id=need_id, code=need["material_code"])
+            "WITH n UNWIND $links AS link MATCH (m:Material {code: link.code}) "
+            "CREATE (n)-[:IN_MATERIAL {confidence: link.confidence, method: link.method, text: link.text}]->(m)",
+            id=need_id, links=list(need["material_links"] or []))
 
 
 async def set_status(tx: Tx, need_id: str, status: str) -> None:

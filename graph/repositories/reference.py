@@ -13,11 +13,13 @@ from graph.db import Database, Tx
 REFERENCE_LABELS = {
     "Capability": ("name_zh", "name_en", "kind", "level", "aliases", "alias_text", "description",
                    "embedding", "text_hash"),
-    "Material": ("name_zh", "name_en", "aliases", "family"),
-    "Certification": ("name", "aliases"),
-    "Industry": ("name_zh", "name_en", "aliases", "pillar"),
+    "Material": ("name_zh", "name_en", "aliases", "user_terms", "family"),
+    "Certification": ("name", "aliases", "user_terms", "satisfies"),
+    "Industry": ("name_zh", "name_en", "aliases", "user_terms", "pillar"),
     "Region": ("name_zh", "name_en", "aliases", "level", "lat", "lon"),
     "SharingMode": ("name_zh", "name_en", "description"),
+    # the units a quantity is counted in, with the words people type for them (seed/data/units.jsonl)
+    "Unit": ("name_zh", "name_en", "aliases", "dimension", "factor"),
 }
 # label -> relationship type of its hierarchy (child -> parent)
 HIERARCHY = {"Capability": "CHILD_OF", "Material": "CHILD_OF", "Region": "PART_OF"}
@@ -62,12 +64,14 @@ async def upsert(db: Database, label: str, rows: list[dict[str, Any]]) -> None:
 
 
 async def alias_entries(db: Database, label: str) -> list[tuple[str, list[str]]]:
-    """``[(code, [names…, aliases…])]`` for building an alias index."""
+    """``[(code, [names…, aliases…, user terms…])]`` for building an alias index.
+
+    ``user_terms`` (the further names people type, seed/data) resolve exactly like aliases."""
     _check_label(label)
     name_props = {"Certification": ["name"]}.get(label, ["name_zh", "name_en"])
     rows = await db.read(
-        f"MATCH (n:{label}) RETURN n.code AS code, [x IN $names | n[x]] + coalesce(n.aliases, []) AS names "
-        "ORDER BY code",
+        f"MATCH (n:{label}) RETURN n.code AS code, "
+        "[x IN $names | n[x]] + coalesce(n.aliases, []) + coalesce(n.user_terms, []) AS names ORDER BY code",
         names=name_props,
     )
     return [(row["code"], [name for name in row["names"] if name]) for row in rows]
@@ -102,3 +106,14 @@ async def counts(db: Database) -> dict[str, int]:
     rows = await db.read(
         "RETURN " + ", ".join(f"COUNT {{ MATCH (:{label}) }} AS {label}" for label in REFERENCE_LABELS))
     return rows[0]
+
+
+async def parents(db: Database, label: str) -> dict[str, str | None]:
+    """code -> the code one step up its hierarchy (None at the top), e.g. a material grade → its family."""
+    _check_label(label)
+    rel = HIERARCHY.get(label)
+    if rel is None:
+        return {}
+    rows = await db.read(f"MATCH (n:{label}) RETURN n.code AS code, "
+                         f"head([(n)-[:{rel}]->(p:{label}) | p.code]) AS parent")
+    return {row["code"]: row["parent"] for row in rows}

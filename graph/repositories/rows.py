@@ -98,6 +98,20 @@ class StatementRow(TypedDict, total=False):
     links: list[StoredLinkRow]
 
 
+class MaterialLinkRow(TypedDict):
+    """A link of an offer or need to a Material node; ``text``: the part of the input it came from."""
+
+    code: str
+    confidence: float
+    method: str
+    text: str | None
+
+
+def sorted_material_links(links: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Most confident first (then by code): the first is the object's ``material_code``."""
+    return sorted(links or [], key=lambda link: (-float(link["confidence"]), link["code"]))
+
+
 class OfferRow(TypedDict, total=False):
     id: str
     provider_id: str
@@ -113,7 +127,8 @@ class OfferRow(TypedDict, total=False):
     status: str
     created_at: datetime | None
     links: list[StoredLinkRow]
-    material_code: str | None
+    material_links: list[MaterialLinkRow]
+    material_code: str | None  # the most confident of material_links
 
 
 class EnterpriseRow(TypedDict, total=False):
@@ -147,6 +162,7 @@ class NeedRow(TypedDict, total=False):
     links: list[StoredLinkRow]
     certification_codes: list[str]
     region_codes: list[str]
-    material_code: str | None
+    material_links: list[MaterialLinkRow]
+    material_code: str | None  # the most confident of material_links
     sort_key: Any
     own: bool

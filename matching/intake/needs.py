@@ -14,7 +14,19 @@ from graph.viewer import Viewer
 from matching.capability_links import NEED_KINDS
 from matching.deals import lifecycle
 from matching.freshness import today  # one "today" for validation and feasibility (GONGXU_TODAY pins it)
-from matching.intake.resolution import check_capability_codes, distinct, indexed, link_row, resolve, touched, vector
+from matching.intake.resolution import (
+    Unverified,
+    check_capability_codes,
+    distinct,
+    indexed,
+    link_row,
+    materials,
+    resolve,
+    touched,
+    unit_from_text,
+    vector,
+    write_unverified,
+)
 from matching.intake.runner import (
     Command,
     Intake,
@@ -60,21 +72,23 @@ def _access(stored: dict[str, Any] | None) -> str | None:
 async def _parts(step: Step, data: dict[str, Any], changed: set[str] | None) -> dict[str, Any]:
     """Codes, links and embedding of a need, for the fields that are new or changed (None: all)."""
     terms: list[Term] = []
-    if touched(changed, "material") and data.get("material"):
-        terms.append(Term("Material", "material", data["material"]))
     if touched(changed, "required_certifications"):
         terms += [Term("Certification", f"required_certifications.{i}", text)
                   for i, text in enumerate(data.get("required_certifications") or [])]
     if touched(changed, "regions"):
         terms += [Term("Region", f"regions.{i}", text) for i, text in enumerate(data.get("regions") or [])]
     errors: list[UserError] = []
-    codes = await resolve(step, terms, errors)
+    unverified: list[Unverified] = []  # unknown certifications and materials, kept with the need
+    codes = await resolve(step, terms, errors, unverified)
     if touched(changed, "capability_codes") and data.get("capability_codes"):
         await check_capability_codes(step, [("capability_codes", data["capability_codes"])], errors)
     refuse_if(errors)
-    parts: dict[str, Any] = {}
-    if touched(changed, "material"):
-        parts["material_code"] = codes.get("material")
+    parts: dict[str, Any] = {"unverified": unverified, "replace_unverified": ()}
+    if touched(changed, "material", "materials"):
+        parts["material_links"] = await materials(step, data, unverified)
+        parts["replace_unverified"] += ("MATERIAL",)
+    if touched(changed, "required_certifications"):
+        parts["replace_unverified"] += ("CERTIFICATION",)
     if touched(changed, "required_certifications"):
         parts["certification_codes"] = distinct(
             indexed(codes, "required_certifications", data.get("required_certifications")))
@@ -94,7 +108,9 @@ async def _parts(step: Step, data: dict[str, Any], changed: set[str] | None) -> 
 
 
 async def _prepare_post(step: Step, data: dict[str, Any]) -> Plan:
-    refuse_if(check_need(data, today()))
+    errors: list[UserError] = []
+    data = unit_from_text(step, data, errors)
+    refuse_if(errors + check_need(data, today()))
     parts = await _parts(step, data, None)
     need = {**{key: data.get(key) for key in needs.NEED_PROPS}, **parts, "id": new_id("ned"),
             "title": data["title"].strip()}
@@ -104,6 +120,7 @@ async def _prepare_post(step: Step, data: dict[str, Any]) -> Plan:
         if not await enterprises.exists(tx, enterprise_id):
             raise Refusal.of(ErrorCode.NOT_FOUND, "the token's enterprise no longer exists")
         await needs.create(tx, enterprise_id, need)
+        await write_unverified(tx, "Need", need["id"], parts["unverified"])
 
     return Plan(need["id"], write, owner_id=enterprise_id)
 
@@ -115,10 +132,12 @@ async def _prepare_update(step: Step, need_id: str, changes: dict[str, Any]) -> 
     assert stored is not None
     if stored["status"] != "OPEN":
         raise Refusal.of(ErrorCode.INVALID_STATE, "a closed need cannot change")
+    errors: list[UserError] = []
+    changes = unit_from_text(step, changes, errors)
     merged = {**stored, **changes}
     if "capability_codes" not in changes:
         merged["capability_codes"] = [link["code"] for link in stored["links"] if link["method"] == "CODE"]
-    refuse_if(check_need(merged, today(), changed=set(changes)))
+    refuse_if(errors + check_need(merged, today(), changed=set(changes)))
     parts = await _parts(step, merged, set(changes))
     props = {key: changes[key] for key in needs.NEED_PROPS if key in changes}
     if "title" in props:
@@ -133,6 +152,7 @@ async def _prepare_update(step: Step, need_id: str, changes: dict[str, Any]) -> 
         await refusing(lifecycle.check_need_change(tx, need_id, changes, again))  # booked: CAPACITY_BOOKED
         await needs.update(tx, need_id, props, parts.get("embedding"))
         await needs.replace_links(tx, need_id, parts)
+        await write_unverified(tx, "Need", need_id, parts["unverified"], replace=parts["replace_unverified"])
 
     return Plan(need_id, write, owner_id=stored["enterprise_id"])
 

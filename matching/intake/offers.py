@@ -1,7 +1,9 @@
 """Capacity offers (共享产能): a manufacturer publishes, changes and withdraws its own offers.
 
-The process text is linked to PROCESS capabilities; the offer is embedded as a passage
-(:func:`matching.texts.offer_text`).
+The process text is linked to PROCESS capabilities; the materials (``material``: one string, which may
+list several; ``materials``: a list) are split and linked to Material nodes — parts naming nothing known
+are kept as unverified terms of the offer; a unit may be given as a word (``unit_text``); the offer is
+embedded as a passage (:func:`matching.texts.offer_text`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,16 @@ from graph.viewer import Viewer
 from matching.capability_links import OFFER_KIND
 from matching.deals import lifecycle
 from matching.freshness import today
-from matching.intake.resolution import check_capability_codes, link, resolve, touched, vector
+from matching.intake.resolution import (
+    Unverified,
+    check_capability_codes,
+    link,
+    materials,
+    touched,
+    unit_from_text,
+    vector,
+    write_unverified,
+)
 from matching.intake.runner import (
     Command,
     Intake,
@@ -27,7 +38,6 @@ from matching.intake.runner import (
     refusing,
     require,
 )
-from matching.terms import Term
 from matching.texts import offer_text
 from matching.validation import ErrorCode, UserError, check_offer
 
@@ -56,18 +66,15 @@ async def withdraw_offer(intake: Intake, viewer: Viewer, offer_id: str,
 
 
 async def _parts(step: Step, data: dict[str, Any], changed: set[str] | None) -> dict[str, Any]:
-    """Material code, process links and embedding, for the fields that are new or changed (None: all)."""
-    terms = []
-    if touched(changed, "material") and data.get("material"):
-        terms.append(Term("Material", "material", data["material"]))
+    """Material links, process links and embedding, for the fields that are new or changed (None: all)."""
     errors: list[UserError] = []
-    codes = await resolve(step, terms, errors)
     if touched(changed, "capability_codes") and data.get("capability_codes"):
         await check_capability_codes(step, [("capability_codes", data["capability_codes"])], errors)
     refuse_if(errors)
     parts: dict[str, Any] = {}
-    if touched(changed, "material"):
-        parts["material_code"] = codes.get("material")
+    if touched(changed, "material", "materials"):
+        parts["unverified"] = []
+        parts["material_links"] = await materials(step, data, parts["unverified"])
     if touched(changed, "process_text", "capability_codes"):
         [parts["links"]] = await link(step, [data["process_text"].strip()], OFFER_KIND,
                                       [data.get("capability_codes") or []])
@@ -78,7 +85,9 @@ async def _parts(step: Step, data: dict[str, Any], changed: set[str] | None) -> 
 
 
 async def _prepare_publish(step: Step, data: dict[str, Any]) -> Plan:
-    refuse_if(check_offer(data))
+    errors: list[UserError] = []
+    data = unit_from_text(step, data, errors)
+    refuse_if(errors + check_offer(data))
     provider_id = step.viewer.org_id or ""
     kind = await step.db.read_tx(lambda tx: providers.kind_of(tx, provider_id))
     if kind != "MANUFACTURER":
@@ -91,6 +100,7 @@ async def _prepare_publish(step: Step, data: dict[str, Any]) -> Plan:
     async def write(tx: Tx) -> None:
         require(await providers.access(tx, provider_id, viewer), "provider", provider_id)
         await capacity_offers.create(tx, provider_id, offer)
+        await write_unverified(tx, "CapacityOffer", offer["id"], parts["unverified"])
 
     return Plan(offer["id"], write, owner_id=provider_id)
 
@@ -102,8 +112,10 @@ async def _prepare_update(step: Step, offer_id: str, changes: dict[str, Any]) ->
     assert stored is not None
     if stored["status"] != "PUBLISHED":
         raise Refusal.of(ErrorCode.INVALID_STATE, "a withdrawn offer cannot change")
+    errors: list[UserError] = []
+    changes = unit_from_text(step, changes, errors)
     merged = {**stored, **changes}
-    refuse_if(check_offer(merged, changed=set(changes)))
+    refuse_if(errors + check_offer(merged, changed=set(changes)))
     if "capability_codes" not in changes:
         merged["capability_codes"] = [link["code"] for link in stored["links"] if link["method"] == "CODE"]
     parts = await _parts(step, merged, set(changes))
@@ -119,8 +131,10 @@ async def _prepare_update(step: Step, offer_id: str, changes: dict[str, Any]) ->
         await capacity_offers.update(tx, offer_id, props, parts.get("embedding"))
         if "links" in parts:
             await capacity_offers.replace_process_links(tx, offer_id, parts["links"])
-        if "material_code" in parts:
-            await capacity_offers.replace_material(tx, offer_id, parts["material_code"])
+        if "material_links" in parts:
+            await capacity_offers.replace_materials(tx, offer_id, parts["material_links"])
+            unverified: list[Unverified] = parts["unverified"]
+            await write_unverified(tx, "CapacityOffer", offer_id, unverified, replace=("MATERIAL",))
 
     return Plan(offer_id, write, owner_id=stored["provider_id"])
 

@@ -10,7 +10,15 @@ from graph.repositories import capability_statements, enterprises, providers, to
 from graph.viewer import Viewer
 from matching.capability_links import STATEMENT_KINDS
 from matching.intake.capabilities import StatementRow, statement_rows
-from matching.intake.resolution import blank_to_none, check_capability_codes, distinct, indexed, resolve
+from matching.intake.resolution import (
+    Unverified,
+    blank_to_none,
+    check_capability_codes,
+    distinct,
+    indexed,
+    resolve,
+    write_unverified,
+)
 from matching.intake.runner import Command, Intake, Outcome, Plan, Refusal, Step, new_id, refuse_if, require
 from matching.terms import Term
 from matching.validation import ErrorCode, UserError, check_organisation, check_statement
@@ -44,7 +52,8 @@ async def update_provider(intake: Intake, viewer: Viewer, provider_id: str, chan
 async def _prepare_enterprise(step: Step, data: dict[str, Any]) -> Plan:
     refuse_if(check_organisation(data))
     errors: list[UserError] = []
-    codes = await resolve(step, _org_terms(data), errors)
+    unverified: list[Unverified] = []
+    codes = await resolve(step, _org_terms(data), errors, unverified)
     refuse_if(errors)
     issued = tokens.issue()
     row = {**{key: blank_to_none(data.get(key)) for key in enterprises.PROFILE_PROPS},
@@ -57,6 +66,7 @@ async def _prepare_enterprise(step: Step, data: dict[str, Any]) -> Plan:
             raise Refusal.of(ErrorCode.DUPLICATE, f"an enterprise with credit code {row['credit_code']} is registered",
                              "credit_code")
         await enterprises.create(tx, row)
+        await write_unverified(tx, "Enterprise", row["id"], unverified)
         await tokens.create(tx, issued.id, issued.hash, "ENTERPRISE", row["id"])
 
     return Plan(row["id"], write, token=issued.secret)
@@ -71,7 +81,8 @@ async def _prepare_provider(step: Step, data: dict[str, Any]) -> Plan:
         errors += check_statement(statement, f"capabilities.{index}.")
     errors += _check_held(data.get("certifications"))
     refuse_if(errors)
-    codes = await resolve(step, _org_terms(data), errors)
+    unverified: list[Unverified] = []
+    codes = await resolve(step, _org_terms(data), errors, unverified)
     await check_capability_codes(step, [(f"capabilities.{i}.capability_codes", s.get("capability_codes") or [])
                                         for i, s in enumerate(statements)], errors)
     refuse_if(errors)
@@ -88,6 +99,7 @@ async def _prepare_provider(step: Step, data: dict[str, Any]) -> Plan:
                              "credit_code")
         await providers.create(tx, row)
         await _write_provider_links(tx, provider_id, links)
+        await write_unverified(tx, "Provider", provider_id, _with_held(unverified, data))
         await _write_statements(tx, provider_id, statements_to_write)
         await tokens.create(tx, issued.id, issued.hash, "PROVIDER", provider_id)
 
@@ -97,8 +109,12 @@ async def _prepare_provider(step: Step, data: dict[str, Any]) -> Plan:
 async def _prepare_update(step: Step, provider_id: str, changes: dict[str, Any]) -> Plan:
     refuse_if(check_organisation(changes, partial=True) + _check_held(changes.get("certifications")))
     errors: list[UserError] = []
-    codes = await resolve(step, _org_terms(changes), errors)
+    unverified: list[Unverified] = []
+    codes = await resolve(step, _org_terms(changes), errors, unverified)
     refuse_if(errors)
+    # a list given again replaces the stored one, unverified terms included
+    replace = tuple(kind for key, kind in (("industries", "INDUSTRY"), ("certifications", "CERTIFICATION"))
+                    if key in changes)
     props = {key: blank_to_none(changes[key]) for key in providers.PROFILE_PROPS
              if key in changes and key != "credit_code"}
     links = _provider_links(changes, codes)
@@ -108,6 +124,7 @@ async def _prepare_update(step: Step, provider_id: str, changes: dict[str, Any])
         require(await providers.access(tx, provider_id, viewer), "provider", provider_id)
         await providers.update(tx, provider_id, props)
         await _write_provider_links(tx, provider_id, links)
+        await write_unverified(tx, "Provider", provider_id, _with_held(unverified, changes), replace=replace)
 
     return Plan(provider_id, write)
 
@@ -124,6 +141,20 @@ def _org_terms(data: dict[str, Any]) -> list[Term]:
     terms += [Term("Certification", f"certifications.{i}.certification", held["certification"])
               for i, held in enumerate(data.get("certifications") or [])]
     return terms
+
+
+def _with_held(unverified: list[Unverified], data: dict[str, Any]) -> list[Unverified]:
+    """Unverified certifications carry what was said about holding them (status, valid until), like HOLDS."""
+    held = data.get("certifications") or []
+    result = []
+    for item in unverified:
+        parts = item.field.split(".")
+        if item.kind == "CERTIFICATION" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(held):
+            one = held[int(parts[1])]
+            item = Unverified(item.kind, item.field, item.text,
+                              {"status": one.get("status") or "ACTIVE", "valid_until": one.get("valid_until")})
+        result.append(item)
+    return result
 
 
 def _check_held(held: list[dict[str, Any]] | None) -> list[UserError]:

@@ -55,7 +55,7 @@ async def test_every_example_runs_and_costs_the_documented_round_trips(api):
         measured[name] = result.extensions["cypherRoundTrips"]
         return payload
 
-    # the process builds its taxonomy linker on first use (7 round trips, once): not part of any example
+    # the process builds its taxonomy linker on first use (9 round trips, once): not part of any example
     warm = await api.run('query { capability(code: "压铸") { code } }')
     assert not warm.errors and warm.data["capability"], warm.errors
 
@@ -63,7 +63,8 @@ async def test_every_example_runs_and_costs_the_documented_round_trips(api):
     tokens["provider"] = provider["token"]
     assert provider["provider"]["certifications"][0]["certification"]["name"]
     offer = await run("publishCapacityOffer", "provider")
-    assert offer["capacityOffer"]["material"]["nameZh"]
+    assert offer["capacityOffer"]["material"]["nameZh"] and offer["capacityOffer"]["unit"] == "PIECE"
+    assert {m["material"]["code"] for m in offer["capacityOffer"]["materials"]} == {"M.AL.ADC12", "M.AL.A380"}
     enterprise = await run("registerEnterprise")
     tokens["enterprise"] = enterprise["token"]
     need = await run("postNeed", "enterprise", **{'"2026-12-20"': f'"{deadline}"'})

@@ -52,7 +52,8 @@ async def test_a_need_may_be_only_a_title(api):
     ({"title": ""}, "REQUIRED", "title"),
     ({"title": "题" * 201}, "TOO_LONG", "title"),
     ({"description": "述" * 5001}, "TOO_LONG", "description"),
-    ({"requiredCertifications": ["IATF16949", "火星认证"]}, "UNRESOLVED", "requiredCertifications.1"),
+    ({"requiredCertifications": ["IATF16949", ""]}, "REQUIRED", "requiredCertifications.1"),
+    ({"unit": None, "unitText": "一坨"}, "UNRESOLVED", "unitText"),
     ({"regions": ["亚特兰蒂斯"]}, "UNRESOLVED", "regions.0"),
     ({"capabilityCodes": ["P.NOPE"]}, "UNKNOWN_CODE", "capabilityCodes.0"),
 ])
@@ -64,10 +65,11 @@ async def test_post_need_validates_and_writes_nothing(api, db, fields, code, fie
     assert (await db.read("MATCH (n:Need) RETURN count(n) AS n"))[0]["n"] == 0
 
 
-async def test_unresolved_terms_are_reported(api):
+async def test_unresolved_terms_are_reported_and_the_need_is_posted(api):
     _, token, _ = await api.register_enterprise()
     payload = (await api.run(POST, {"input": {**CAPACITY, "requiredCertifications": ["火星认证"],
                                               "material": "振金"}}, token=token)).data["postNeed"]
+    assert payload["errors"] == [] and payload["need"]["requiredCertifications"] == []
     assert sorted(payload["unresolved"]) == ["振金", "火星认证"]
 
 

@@ -80,7 +80,10 @@ async def test_withdrawn_offers_are_seen_only_by_their_manufacturer_and_staff(ap
     ({"availableFrom": "2099-07-01", "availableTo": "2099-06-30"}, "WINDOW_REVERSED", "availableTo"),
     ({"processText": " "}, "REQUIRED", "processText"),
     ({"processText": "工" * 501}, "TOO_LONG", "processText"),
-    ({"material": "振金"}, "UNRESOLVED", "material"),
+    ({"unit": None, "unitText": "一坨"}, "UNRESOLVED", "unitText"),
+    ({"unit": "PIECE", "unitText": "箱"}, "INVALID", "unitText"),
+    ({"unit": None}, "REQUIRED", "unit"),
+    ({"materials": ["钢" * 501]}, "TOO_LONG", "materials.0"),
     ({"capabilityCodes": ["P.NOPE"]}, "UNKNOWN_CODE", "capabilityCodes.0"),
 ])
 async def test_publish_validates_and_writes_nothing(api, db, fields, code, field):
