@@ -20,7 +20,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:
 	@echo "make run    — start Neo4j, load the sample data, serve http://127.0.0.1:8000/graphql"
 	@echo "make test   — the whole test suite against a real Neo4j"
-	@echo "make eval   — matching quality on the development evaluation set, with baselines"
+	@echo "make eval   — matching quality on both development sets (seed/data/eval, seed/data/eval_hard), with baselines"
 	@echo "make bench  — performance at 10k and 100k providers against same-run references (BENCH_ARGS=--quick …)"
 	@echo "make lint   — ruff"
 	@echo "make soak   — load, abusive documents, fuzzing and GraphQL-over-HTTP audits (long; not in make test)"

@@ -22,6 +22,7 @@ from matching.scoring import (
     CLEAR_LEXICAL,
     CLEAR_TAXONOMY,
     COLLABORATION_SCALE,
+    EXACT_PROCESS,
     LEXICAL_SOME,
     OFFER_SHARE,
     STATEMENT_TAXONOMY_SHARE,
@@ -171,14 +172,26 @@ def _evidence_parts(need: NeedContext, row: dict[str, Any]) -> list[ScorePart]:
     ]
 
 
+def _exact_elsewhere(taxonomy: Taxonomy, need: NeedContext,
+                     statement_sources: list[tuple[str, str, str, list[dict[str, Any]], float]]) -> str:
+    """Why a related process's offer was chosen: what the provider states about the needed process."""
+    stated = best_taxonomy_match(taxonomy, need.capabilities, statement_sources)
+    if stated is not None and stated.relation in ("SAME", "DESCENDANT"):
+        return (f"states {taxonomy.name(stated.provider_code)} but has no feasible offer for it; "
+                "scored as the related process it can deliver")
+    return "no feasible offer for the needed process; scored as the related process it can deliver"
+
+
 def _relevance_parts(need: NeedContext, cosine: float | None, cosine_source: str,
                      taxonomy_match: TaxonomyMatch | None, lexical: float | None,
-                     material: MaterialMatch | None, taxonomy: Taxonomy) -> list[ScorePart]:
+                     material: MaterialMatch | None, taxonomy: Taxonomy,
+                     related: str | None = None) -> list[ScorePart]:
     parts = [ScorePart("semantic", WEIGHTS.semantic, semantic_value(cosine),
                        "no embedding" if cosine is None else f"cosine {cosine:.3f} ({cosine_source})")]
     if need.capabilities:
+        detail = ex.relation_sentence(taxonomy, taxonomy_match)
         parts.append(ScorePart("taxonomy", WEIGHTS.taxonomy, taxonomy_match.value if taxonomy_match else 0.0,
-                               ex.relation_sentence(taxonomy, taxonomy_match)))
+                               f"{detail} — {related}" if related else detail))
     if lexical is not None:
         parts.append(ScorePart("lexical", WEIGHTS.lexical, lexical, f"full-text score {lexical:.2f} of the best"))
     if material is not None:
@@ -188,7 +201,7 @@ def _relevance_parts(need: NeedContext, cosine: float | None, cosine_source: str
 
 
 def build_candidate(need: NeedContext, row: dict[str, Any], taxonomy: Taxonomy, lexical: float | None,
-                    partial: bool = False) -> Candidate | None:
+                    partial: bool = False, fallback: float | None = None) -> Candidate | None:
     """Score one constraint-checked row; for a capacity need choose the provider's best offer among
     those for a related process (None when it has none)."""
     statements = row.get("statements") or []
@@ -200,15 +213,23 @@ def build_candidate(need: NeedContext, row: dict[str, Any], taxonomy: Taxonomy, 
     options: list[tuple[Score, dict[str, Any] | None, TaxonomyMatch | None, float | None, str]] = []
     if need.kind == "CAPACITY":
         for offer in row.get("offers") or []:
-            if constraints.offer_process(taxonomy, need, offer) is None:
+            process = constraints.offer_process(taxonomy, need, offer, fallback)
+            if process is None:
                 continue
             offer_cosine = offer.get("similarity")
-            cosine = _blend(offer_cosine, statement_cosine)
             sources = [("OFFER", offer["id"], offer.get("process_text") or "", offer.get("links") or [], 1.0)]
-            sources += [(k, i, t, links, STATEMENT_TAXONOMY_SHARE) for k, i, t, links, _ in statement_sources]
-            tax = best_taxonomy_match(taxonomy, need.capabilities, sources)
+            if process[0] in EXACT_PROCESS:
+                cosine = _blend(offer_cosine, statement_cosine)
+                sources += [(k, i, t, links, STATEMENT_TAXONOMY_SHARE) for k, i, t, links, _ in statement_sources]
+                tax = best_taxonomy_match(taxonomy, need.capabilities, sources)
+                related = None
+            else:  # a related process's offer: scored as that process (exact beats sibling)
+                cosine = offer_cosine if offer_cosine is not None else statement_cosine
+                tax = best_taxonomy_match(taxonomy, need.capabilities, sources)
+                related = _exact_elsewhere(taxonomy, need, statement_sources)
             material = material_match(need.materials, offer.get("material")) if need.materials else None
-            parts = _relevance_parts(need, cosine, "offer + statements", tax, lexical, material, taxonomy)
+            parts = _relevance_parts(need, cosine, "offer + statements" if related is None else "offer only",
+                                     tax, lexical, material, taxonomy, related)
             options.append((combine(parts + evidence, _refusals(row)), offer, tax, cosine,
                             "OFFER"))
     else:
@@ -219,7 +240,7 @@ def build_candidate(need: NeedContext, row: dict[str, Any], taxonomy: Taxonomy, 
     if not options:
         return None
     score, offer, tax, cosine, _ = max(options, key=lambda o: (o[0].total, o[1]["id"] if o[1] else ""))
-    checks = constraints.checks(need, row, offer, partial, taxonomy)
+    checks = constraints.checks(need, row, offer, partial, taxonomy, fallback)
     candidate = Candidate(need.id, row["provider_id"], row.get("name") or row["provider_id"], row.get("kind") or "",
                           offer, score, tax, cosine, checks, row.get("existing_status"))
     candidate.explanation = ex.explain(candidate, best_statement, taxonomy)

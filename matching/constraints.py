@@ -14,7 +14,12 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from matching import explanation as ex
-from matching.scoring import CLEAR_COSINE, CONFIDENT_LINK, OFFER_RELATED, best_taxonomy_match
+from matching.scoring import (
+    OFFER_RELATED,
+    SIMILAR_OFFER_COSINE,
+    TRUSTED_EMBEDDING_LINK,
+    best_taxonomy_match,
+)
 from matching.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
@@ -31,16 +36,30 @@ class Check:
         return asdict(self)
 
 
-def offer_process(taxonomy: Taxonomy, need: NeedContext, offer: dict[str, Any]) -> tuple[str, str] | None:
+def trusted_links(need: NeedContext) -> bool:
+    """Whether the need's taxonomy links may say "unrelated": a declared code or a name found in the text
+    (CODE/ALIAS), or an embedding guess as confident as :data:`TRUSTED_EMBEDDING_LINK`. An embedding guess
+    below that is a best guess among ~200 nodes (焊装 → 装配? 光固化 → 固化?), not a reason to refuse an offer
+    whose own text says it does what the need asks."""
+    return any(link.get("method") in ("CODE", "ALIAS") or float(link["confidence"]) >= TRUSTED_EMBEDDING_LINK
+               for link in need.capabilities)
+
+
+def offer_process(taxonomy: Taxonomy, need: NeedContext, offer: dict[str, Any],
+                  fallback: float | None = None) -> tuple[str, str] | None:
     """How a capacity offer's process relates to the need: ``(relation, offer node)``, None if unrelated.
 
     A capacity match books an offer *for the needed process*: a die caster's spare CNC capacity does
     not serve a die-casting need, however good the die caster. Related = a taxonomy proximity of at
     least :data:`OFFER_RELATED` between an offer link and a need link (so a same-category relation
-    counts between confident links, not between guesses). When the need has no confident link (none,
-    or only embedding guesses below :data:`CONFIDENT_LINK`), the taxonomy cannot be trusted to say
-    "unrelated", and an offer whose own text is clearly similar (cosine ≥ :data:`CLEAR_COSINE`)
-    counts too; a need without any link cannot judge, and every offer counts.
+    counts between confident links, not between guesses). When the need's links are not trusted
+    (:func:`trusted_links`), the taxonomy cannot be trusted to say "unrelated", and an offer whose own
+    text is close to the need (cosine ≥ :data:`SIMILAR_OFFER_COSINE`) counts too — relation SIMILAR,
+    scored without a taxonomy part and explained as such; a need without any link cannot judge, and
+    every offer counts. ``fallback`` (a cosine; the engine found too few providers with a related offer, so
+    the links, even alias hits, may be wrong — "注射成型" in a die-casting need is not injection moulding):
+    an offer at least this close to the need counts as SIMILAR too (the engine passes the best offer
+    cosine among the candidates less :data:`FALLBACK_MARGIN`).
     """
     links = offer.get("links") or []
     match = best_taxonomy_match(taxonomy, need.capabilities, [("OFFER", offer["id"], "", links, 1.0)])
@@ -48,14 +67,16 @@ def offer_process(taxonomy: Taxonomy, need: NeedContext, offer: dict[str, Any]) 
         return match.relation, match.provider_code
     if not need.capabilities:
         return ("UNLINKED", "")
-    confident = any(float(link["confidence"]) >= CONFIDENT_LINK for link in need.capabilities)
-    if not confident and (offer.get("similarity") or 0.0) >= CLEAR_COSINE:
+    similarity = offer.get("similarity") or 0.0
+    if not trusted_links(need) and similarity >= SIMILAR_OFFER_COSINE:
+        return ("SIMILAR", "")
+    if fallback is not None and similarity >= fallback:
         return ("SIMILAR", "")
     return None
 
 
 def checks(need: NeedContext, row: dict[str, Any], offer: dict[str, Any] | None, partial: bool,
-           taxonomy: Taxonomy) -> list[Check]:
+           taxonomy: Taxonomy, fallback: float | None = None) -> list[Check]:
     """Every hard constraint of a ``pair_features`` row (and the chosen offer), in a fixed order.
 
     ``partial`` (consortia): the offer may deliver a share only, so MOQ is not checked against the
@@ -64,7 +85,7 @@ def checks(need: NeedContext, row: dict[str, Any], offer: dict[str, Any] | None,
     provider_kind = row.get("kind") or ""
     result = [Check("kind", True, ex.kind_sentence(need.kind, provider_kind, offer["id"] if offer else None))]
     if offer is not None:
-        relation, code = offer_process(taxonomy, need, offer) or ("NONE", "")
+        relation, code = offer_process(taxonomy, need, offer, fallback) or ("NONE", "")
         result.append(Check("process", relation != "NONE",
                             ex.process_sentence(relation, taxonomy.path_text(code) if code else "",
                                                 offer.get("process_text") or "")))

@@ -32,7 +32,9 @@ from matching.candidates import Candidate, NeedContext, build_candidate, match_i
 from matching.consortia import MEMBER_RELEVANCE_SHARE, Member, Proposal, propose
 from matching.embedding import Embedder
 from matching.retrieval import fuse, lexical_scores
+from matching.scoring import FALLBACK_MARGIN, SIMILAR_OFFER_COSINE
 from matching.taxonomy import load_taxonomy
+from matching.texts import need_text
 from matching.validation import ErrorCode
 
 MATCHES_KEPT = 50  # stored per need; `matches` pages over these
@@ -43,6 +45,9 @@ OPPORTUNITY_K = 50  # needs fetched per statement/offer of the provider
 MAX_OPPORTUNITY_CANDIDATES = 300
 # a match the enterprise accepted and that is under way or done (matching.deals.lifecycle)
 DEAL_STATUSES = ("ACCEPTED", "CONTRACTED", "DELIVERED", "COMPLETED")
+# A capacity need with fewer providers than this whose offer is for a related process gets the process gate's
+# fallback (matching.constraints.offer_process): retrieval never gates everything out.
+FALLBACK_BELOW = 3
 
 
 class MatchingError(Exception):
@@ -134,7 +139,7 @@ async def _ensure_vector(db: Database, embedder: Embedder, need: NeedContext) ->
     """The need's stored embedding, or one computed (and stored) from its title and description."""
     if need.embedding:
         return list(need.embedding)
-    vector = (await embedder.aencode_queries([need.text or need.id]))[0].tolist()
+    vector = (await embedder.aencode_queries([need_text(need.title, need.description) or need.id]))[0].tolist()
     await parties_repo.set_need_embedding(db, need.id, vector)
     need.embedding = vector
     return vector
@@ -159,7 +164,7 @@ async def compute_candidates(db: Database, embedder: Embedder, need: NeedContext
     await _link_if_unlinked(need, linker)
     taxonomy = await load_taxonomy(db)
     codes = taxonomy.retrieval_scope([c["code"] for c in need.capabilities])
-    text = lucene_query(need.text)
+    text = lucene_query(need_text(need.title, need.description))  # without RFQ boilerplate
     rows = await retrieval_repo.retrieve_providers(
         db, need_id=need.id, vector=vector, kind=need.kind, text=text, codes=codes,
         regions=[r["code"] for r in need.regions], certs=[c["code"] for c in need.certifications],
@@ -168,9 +173,18 @@ async def compute_candidates(db: Database, embedder: Embedder, need: NeedContext
     lexical = lexical_scores(rows)
     pairs = [{"need_id": need.id, "provider_id": pid} for pid in provider_ids]
     features = await constraints_repo.pair_features(db, pairs, as_of, partial=partial)
-    built = (build_candidate(need, row, taxonomy, lexical.get(row["provider_id"], 0.0) if text else None,
-                             partial=partial) for row in features)
-    candidates = [c for c in built if c is not None and c.relevant]
+
+    def build(fallback: float | None) -> list[Candidate]:
+        built = (build_candidate(need, row, taxonomy, lexical.get(row["provider_id"], 0.0) if text else None,
+                                 partial=partial, fallback=fallback) for row in features)
+        return [c for c in built if c is not None and c.relevant]
+
+    candidates = build(None)
+    best_offer = max((o.get("similarity") or 0.0 for row in features for o in row.get("offers") or []), default=0.0)
+    if need.kind == "CAPACITY" and len(candidates) < FALLBACK_BELOW and best_offer > 0:
+        # the taxonomy gate left (almost) nothing: the need's links may be wrong, so offers whose own text is
+        # about as close to the need as the closest offer count too (relation SIMILAR, no taxonomy credit)
+        candidates = build(max(SIMILAR_OFFER_COSINE, best_offer - FALLBACK_MARGIN))
     candidates.sort(key=lambda c: (-c.score.total, c.provider_id))
     return candidates
 

@@ -60,10 +60,13 @@ def process_sentence(relation: str, path: str, process_text: str) -> str:
     if relation == "UNLINKED":
         return f"offer “{process_text}” (the need names no taxonomy node)"
     if relation == "SIMILAR":
-        return f"offer “{process_text}” reads like the need (not linked to the taxonomy)"
+        return (f"offer “{process_text}” reads like the need (its text is close; the need's taxonomy link is "
+                "only a guess)")
     if relation == "NONE":
         return f"offer “{process_text}” is for an unrelated process"
-    return f"offer “{process_text}”: {path} ({relation.lower()})"
+    if relation in ("SAME", "DESCENDANT"):
+        return f"offer “{process_text}”: {path} ({relation.lower()})"
+    return f"offer “{process_text}”: {path} ({relation.lower()}) — a related process, not the one needed"
 
 
 def certification_sentence(required: dict[str, Any] | None, holding: dict[str, Any] | None,

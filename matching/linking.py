@@ -43,6 +43,14 @@ MAX_LINKS = 3
 # A material part that no alias names links by embedding only this close (e5 cosine): material names are
 # short, and short unrelated strings still score ~0.85 against some grade.
 MATERIAL_EMBEDDING_FLOOR = 0.915
+# A node's problem phrases ("库存不准", "业财一体化" for ERP) are compared with a text one by one; the best
+# phrase stands for the node when it beats the node's own embedding, discounted by PROBLEM_OFFSET (a phrase is
+# short, so its cosine to a long need runs a little high; the node's names and description stay first).
+PROBLEM_OFFSET = 0.01
+# A phrase counts only from this cosine on: short phrases sit closer to anything than whole node texts do —
+# nonsense ("zzzz qqqq", "asdf 1234") reaches 0.83–0.85 against some phrase, while the problem needs of the
+# hard set and the paraphrases of tests/matching/test_weak_links.py reach their right phrase at 0.86–0.955.
+PROBLEM_MIN_COSINE = 0.86
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,8 @@ class TaxonomyLinker:
     material_parents: dict[str, str | None] = field(default_factory=dict)
     material_names: dict[str, list[str]] = field(default_factory=dict)
     _material_matrix: np.ndarray | None = None  # encoded on first use (most processes never need it)
+    problem_matrix: np.ndarray | None = None  # one row per problem phrase
+    problem_nodes: np.ndarray | None = None  # row → index into capability_codes
 
     @classmethod
     async def build(cls, db: Database, embedder: Embedder) -> TaxonomyLinker:
@@ -95,7 +105,12 @@ class TaxonomyLinker:
         levels = await reference.region_levels(db)
         indexes["Region"] = AliasIndex(await reference.alias_entries(db, "Region"),
                                        depth={code: region_depth.get(level, 0) for code, level in levels.items()})
+        position = {n["code"]: i for i, n in enumerate(nodes)}
+        problems = [row for row in await reference.capability_problems(db)
+                    if row["embedding"] is not None and row["code"] in position]
         return cls(
+            problem_matrix=np.asarray([r["embedding"] for r in problems], dtype=np.float32) if problems else None,
+            problem_nodes=np.asarray([position[r["code"]] for r in problems], dtype=np.int64) if problems else None,
             embedder=embedder,
             capability_codes=[n["code"] for n in nodes],
             capability_kinds={n["code"]: n["kind"] for n in nodes},
@@ -120,6 +135,18 @@ class TaxonomyLinker:
     def _kind_ok(self, code: str, kind: str | None) -> bool:
         return kind is None or self.capability_kinds.get(code) == kind
 
+    def node_scores(self, vector: np.ndarray) -> np.ndarray:
+        """Cosine of ``vector`` with every node: its own embedding, or its best problem phrase (less
+        :data:`PROBLEM_OFFSET`, and only from :data:`PROBLEM_MIN_COSINE`) when that is closer."""
+        scores = self.capability_matrix @ vector
+        if self.problem_matrix is not None and self.problem_nodes is not None:
+            phrases = self.problem_matrix @ vector
+            phrases = np.where(phrases >= PROBLEM_MIN_COSINE, phrases - PROBLEM_OFFSET, -1.0).astype(np.float32)
+            by_problem = np.full(scores.shape, -1.0, dtype=np.float32)
+            np.maximum.at(by_problem, self.problem_nodes, phrases)
+            scores = np.maximum(scores, by_problem)
+        return scores
+
     def link_vector(self, vector: np.ndarray, text: str, kind: str | None = None,
                     declared: list[str] | None = None) -> list[Link]:
         """Links for one text whose query embedding is ``vector``."""
@@ -133,7 +160,7 @@ class TaxonomyLinker:
         if links and len(self.capability_codes):
             self._add_confident_embedding_link(links, vector, kind)
         if not links and len(self.capability_codes):
-            scores = self.capability_matrix @ vector
+            scores = self.node_scores(vector)
             order = np.argsort(-scores)
             best = None
             for index in order[:20]:
@@ -160,7 +187,7 @@ class TaxonomyLinker:
         return a == b or a in self.ancestors(b) or b in self.ancestors(a)
 
     def _add_confident_embedding_link(self, links: dict[str, Link], vector: np.ndarray, kind: str | None) -> None:
-        scores = self.capability_matrix @ vector
+        scores = self.node_scores(vector)
         for index in np.argsort(-scores)[:5]:
             code = self.capability_codes[index]
             if not self._kind_ok(code, kind):

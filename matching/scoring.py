@@ -104,7 +104,22 @@ LEXICAL_SOME = 0.3
 # A capacity offer must be for a related process: taxonomy proximity ≥ OFFER_RELATED (a same-category
 # relation between confident links is 0.15 × 0.95 ≈ 0.14; between guesses of confidence 0.3, 0.08).
 OFFER_RELATED = 0.1
-CONFIDENT_LINK = 0.5
+# Need links that may rule an offer out as "unrelated": CODE/ALIAS, or an embedding guess at least this
+# confident (the linker's own bar for adding an embedding node beside alias hits).
+TRUSTED_EMBEDDING_LINK = 0.75
+# Without trusted links, an offer whose own text (process + description, e5 passage) is this close to the
+# need is for the same process as far as anyone can tell. Offer cosines run lower than statement cosines
+# (short process words); measured on the hard set's process-word needs (docs/MATCHING.md).
+SIMILAR_OFFER_COSINE = 0.86
+# The process gate's fallback (too few providers with a related offer) admits offers within this margin of the
+# need's closest offer: on needs whose alias hits were wrong (注射成型 → injection moulding in a die-casting
+# need) the right offers sat 0.897–0.918 and the unrelated CNC offer 0.886–0.892.
+FALLBACK_MARGIN = 0.02
+# For a capacity need, offers whose process is the needed one (or more specific), or that the taxonomy cannot
+# place: the provider's statements add context to them. An offer for a merely related process (parent,
+# sibling, same category) is scored as that process — statements about the exact process do not lift it,
+# because the capacity booked is the related process's (issue 9: exact beats sibling).
+EXACT_PROCESS = frozenset({"SAME", "DESCENDANT", "UNLINKED", "SIMILAR"})
 CLEAR_TAXONOMY = 0.25
 CLEAR_COSINE = 0.90
 CLEAR_LEXICAL = 0.6

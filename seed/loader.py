@@ -54,11 +54,14 @@ async def load_reference_data(db: Database, embedder: Embedder, reference: Refer
     texts = [capability_passage(c) for c in capabilities]
     vectors = EmbeddingCache(embedder).passages(texts)
     rows = [
-        {**c, "level": levels[c["code"]], "alias_text": " ".join(c.get("aliases") or []),
+        {**c, "level": levels[c["code"]],
+         "alias_text": " ".join([*(c.get("aliases") or []), *(c.get("user_terms") or [])]),
          "parents": [c["parent"]] if c.get("parent") else [], "embedding": vector.tolist(),
          "text_hash": _hash(text)}
         for c, text, vector in zip(capabilities, texts, vectors, strict=True)
     ]
+    problems = [(c["code"], text) for c in capabilities for text in c.get("problems") or []]
+    problem_vectors = EmbeddingCache(embedder).passages([text for _, text in problems]) if problems else []
     plan: list[tuple[str, list[dict[str, Any]]]] = [
         ("Capability", rows),
         ("Material", [{**asdict(m), "family": m.family, "parents": [m.parent] if m.parent else []}
@@ -73,7 +76,10 @@ async def load_reference_data(db: Database, embedder: Embedder, reference: Refer
         for label, label_rows in plan:
             await reference_repo.upsert(db, label, label_rows)
             bar.update(len(label_rows))
-    return {label: len(label_rows) for label, label_rows in plan}
+    await reference_repo.replace_capability_problems(db, [
+        {"code": code, "text": text, "embedding": vector.tolist()}
+        for (code, text), vector in zip(problems, problem_vectors, strict=True)])
+    return {**{label: len(label_rows) for label, label_rows in plan}, "CapabilityProblem": len(problems)}
 
 
 def default_sample_dir() -> Path:

@@ -53,3 +53,22 @@ async def delete_enterprise(db: Database, credit_code: str) -> dict[str, int]:
     rows = await db.write(_DELETE_ENTERPRISE, credit_code=credit_code)
     return {"needs": sum(r["needs"] for r in rows), "matches": sum(r["matches"] for r in rows),
             "enterprises": len(rows)}
+
+
+_DELETE_PROVIDERS = """
+UNWIND $ids AS id
+MATCH (p:Provider {id: id})
+OPTIONAL MATCH (p)-[:STATES|OFFERS]->(x)
+OPTIONAL MATCH (p)<-[:WITH_PROVIDER]-(m:Match)
+WITH p, collect(DISTINCT x) + collect(DISTINCT m) AS owned
+FOREACH (y IN owned | DETACH DELETE y)
+DETACH DELETE p
+RETURN count(*) AS providers
+"""
+
+
+async def delete_providers(db: Database, provider_ids: list[str]) -> int:
+    """Delete these providers with their statements, offers and matches (the hard set's registered providers,
+    so the development set is always ranked over the sample alone)."""
+    rows = await db.write(_DELETE_PROVIDERS, ids=provider_ids)
+    return int(rows[0]["providers"]) if rows else 0

@@ -11,8 +11,8 @@ from graph.db import Database, Tx
 
 # label -> the properties written from a seed record (besides `code`)
 REFERENCE_LABELS = {
-    "Capability": ("name_zh", "name_en", "kind", "level", "aliases", "alias_text", "description",
-                   "embedding", "text_hash"),
+    "Capability": ("name_zh", "name_en", "kind", "level", "aliases", "user_terms", "problems", "alias_text",
+                   "description", "embedding", "text_hash"),
     "Material": ("name_zh", "name_en", "aliases", "user_terms", "family"),
     "Certification": ("name", "aliases", "user_terms", "satisfies"),
     "Industry": ("name_zh", "name_en", "aliases", "user_terms", "pillar"),
@@ -64,9 +64,8 @@ async def upsert(db: Database, label: str, rows: list[dict[str, Any]]) -> None:
 
 
 async def alias_entries(db: Database, label: str) -> list[tuple[str, list[str]]]:
-    """``[(code, [names…, aliases…, user terms…])]`` for building an alias index.
-
-    ``user_terms`` (the further names people type, seed/data) resolve exactly like aliases."""
+    """``[(code, [names…, aliases…, user terms…])]`` for building an alias index (user terms — the words
+    people type that the curated aliases lack, docs/TAXONOMY.md — resolve like aliases)."""
     _check_label(label)
     name_props = {"Certification": ["name"]}.get(label, ["name_zh", "name_en"])
     rows = await db.read(
@@ -75,6 +74,31 @@ async def alias_entries(db: Database, label: str) -> list[tuple[str, list[str]]]
         names=name_props,
     )
     return [(row["code"], [name for name in row["names"] if name]) for row in rows]
+
+
+async def replace_capability_problems(db: Database, rows: list[dict[str, Any]]) -> int:
+    """Replace every capability's problem phrases: ``rows`` ``{code, text, embedding}``, one per phrase.
+
+    A problem is a (:CapabilityProblem {code, text, embedding})-[:PROBLEM_OF]->(:Capability) node: linking
+    compares a need with each phrase on its own (a need that describes a problem resembles one phrase,
+    not the node's name, description and every other phrase averaged together).
+    """
+
+    async def work(tx: Tx) -> None:
+        await tx.rows("MATCH (x:CapabilityProblem) DETACH DELETE x")
+        await tx.rows(
+            "UNWIND $rows AS row MATCH (c:Capability {code: row.code}) "
+            "CREATE (x:CapabilityProblem {code: row.code, text: row.text, embedding: row.embedding})"
+            "-[:PROBLEM_OF]->(c)", rows=rows)
+
+    await db.write_tx(work)
+    return len(rows)
+
+
+async def capability_problems(db: Database) -> list[dict[str, Any]]:
+    """Every capability problem phrase with its passage embedding: ``{code, text, embedding}``."""
+    return await db.read("MATCH (x:CapabilityProblem)-[:PROBLEM_OF]->(c:Capability) "
+                         "RETURN c.code AS code, x.text AS text, x.embedding AS embedding ORDER BY code, text")
 
 
 async def region_levels(db: Database) -> dict[str, str]:

@@ -7,11 +7,12 @@ rest of BENCHMARKS.md as it is, so every run leaves exactly one, dated, copy of 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seed.evaluation.eval_set import TAGS, EvalNeed
+from seed.evaluation.eval_set import EvalNeed
+from seed.evaluation.hard_set import HARD_TAGS
 from seed.evaluation.metrics import K, NeedScores, Summary, summarise
 
 __all__ = ["HEADING", "SystemResult", "render", "write_section"]
@@ -28,6 +29,7 @@ class SystemResult:
     broken: dict[str, int] = field(default_factory=dict)  # constraint → top-k slots breaking it
     unavailable: str | None = None  # why the system could not run (the service before its API exists)
     failures: dict[str, str] = field(default_factory=dict)  # need id → error (posting or matching failed)
+    refused: dict[str, str] = field(default_factory=dict)  # need id → why its input as typed was refused (retried)
     latencies: list[float] = field(default_factory=list)  # seconds per request (the service only)
     rankings: dict[str, list[str]] = field(default_factory=dict)  # need id → top-k provider ids
 
@@ -56,25 +58,36 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return lines
 
 
-def render(systems: Sequence[SystemResult], needs: Sequence[EvalNeed], context: dict[str, str]) -> str:
-    """Markdown: the context line, the overall table, nDCG@10 per tag, broken constraints per system."""
+def empty_lists(system: SystemResult, needs: Sequence[EvalNeed], fitting: Callable[[EvalNeed], bool]) -> list[str]:
+    """Needs for which ``system`` returned nothing although a relevant provider passing every hard constraint
+    is in the pool (the target is none)."""
+    returned = {s.need_id: s.slots for s in system.scores}
+    return [n.id for n in needs if returned.get(n.id, 0) == 0 and fitting(n)]
+
+
+def render(systems: Sequence[SystemResult], needs: Sequence[EvalNeed], context: dict[str, str],
+           fitting: Callable[[EvalNeed], bool] | None = None) -> str:
+    """Markdown: the context line, the overall table, nDCG@10 per tag, broken constraints per system, and
+    (``fitting`` given) the needs left with an empty list although the pool can serve them."""
     lines = [f"{context.get('date', '')} · {len(needs)} needs · asOf {context.get('as_of', '')} · "
              f"{context.get('data', '')} · {context.get('duration', '')}", ""]
     header = ["system", f"nDCG@{K}", f"Recall@{K}", "MRR", f"top-{K} slots breaking a hard constraint",
-              "matches p50 / p95"]
+              "empty lists (a fitting provider exists)", "matches p50 / p95"]
     rows = []
     for system in systems:
         if system.unavailable:
-            rows.append([system.name, "—", "—", "—", f"not available ({system.unavailable})", ""])
+            rows.append([system.name, "—", "—", "—", f"not available ({system.unavailable})", "", ""])
             continue
         s = system.summary()
         rows.append([system.name, f"{s.ndcg:.3f}", f"{s.recall:.3f}", f"{s.mrr:.3f}",
-                     f"{_pct(s.violation_share)} ({s.violations}/{s.slots})", _latency(system.latencies)])
+                     f"{_pct(s.violation_share)} ({s.violations}/{s.slots})",
+                     "—" if fitting is None else str(len(empty_lists(system, needs, fitting))),
+                     _latency(system.latencies)])
     lines += _table(header, rows)
     running = [s for s in systems if not s.unavailable]
     lines += ["", f"nDCG@{K} by tag (a need has one or more tags):", ""]
     tag_rows = []
-    for tag in TAGS:
+    for tag in HARD_TAGS:
         ids = [n.id for n in needs if tag in n.tags]
         if ids:
             tag_rows.append([tag, str(len(ids)), *(f"{s.summary(ids).ndcg:.3f}" for s in running)])
@@ -87,6 +100,13 @@ def render(systems: Sequence[SystemResult], needs: Sequence[EvalNeed], context: 
     for system in systems:
         if system.unavailable:
             lines += ["", f"{system.name}: not available ({system.unavailable})"]
+        empty = empty_lists(system, needs, fitting) if fitting is not None and not system.unavailable else []
+        if empty:
+            lines += ["", f"{system.name}: empty list although a fitting provider exists — {', '.join(empty[:12])}"]
+        if system.refused:
+            lines += ["", f"{system.name}: {len(system.refused)} needs refused as typed, posted again with the unit "
+                      "code and/or without the unresolved material/certifications — " + "; ".join(
+                          f"{nid}: {err}" for nid, err in sorted(system.refused.items())[:3])]
         if system.failures:
             lines += ["", f"{system.name}: {len(system.failures)} needs failed — " + "; ".join(
                 f"{nid}: {err}" for nid, err in sorted(system.failures.items())[:5])]

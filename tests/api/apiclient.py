@@ -30,6 +30,9 @@ def bad_check_digit(code: str) -> str:
     return code[:17] + alphabet[(alphabet.index(code[17]) + 1) % len(alphabet)]
 
 
+REQUEST_TIMEOUT_S = 300
+
+
 @dataclass
 class Result:
     data: dict[str, Any] | None
@@ -50,8 +53,10 @@ class Api:
     async def _session(self, token: str | None) -> Any:
         if token not in self._clients:
             headers = {"Authorization": f"Bearer {token}"} if token else {}
-            client = Client(transport=HTTPXAsyncTransport(url=f"{self.url}/graphql", headers=headers, timeout=60),
-                            execute_timeout=60)
+            # generous: a first request may build the taxonomy linker and encode on a busy 2-core machine
+            client = Client(transport=HTTPXAsyncTransport(url=f"{self.url}/graphql", headers=headers,
+                                                          timeout=REQUEST_TIMEOUT_S),
+                            execute_timeout=REQUEST_TIMEOUT_S)
             self._clients[token] = (client, await client.connect_async())
         return self._clients[token][1]
 

@@ -22,7 +22,9 @@ async def test_confident_embedding_node_is_linked_beside_a_partial_alias_hit(lin
     [links] = await linker.link_capabilities(["齿轮磨削加工 gear grinding"], kind="PROCESS")
     codes = {link.code: link.method for link in links}
     assert codes.get("P.MACH.GRIND") == "ALIAS"
-    assert codes.get("P.MACH.GEAR") == "EMBEDDING"
+    # gear machining is linked too: since capabilities' user_terms link like aliases (issue 9) by its user term
+    # 齿轮 (ALIAS); before, only the confident-embedding rule found it (EMBEDDING)
+    assert codes.get("P.MACH.GEAR") in ("ALIAS", "EMBEDDING")
 
 
 async def test_nonsense_links_nothing_and_declared_codes_stay(linker):
