@@ -190,16 +190,18 @@ def seed() -> None:
               help="A folder of sample JSON Lines files (default: seed/data/sample).")
 @friendly
 def seed_load(reference_only: bool, sample_dir: str | None) -> None:
-    """Load the reference data and the sample data (idempotent: loading twice changes nothing)."""
+    """Load the reference data, the sample data and the sample deals (idempotent: loading twice changes nothing)."""
     from pathlib import Path
 
     from seed import loader
+    from seed.deals import load_deals
 
     async def work(services: Any) -> dict[str, int]:
         counts = await loader.load_reference_data(services.db, services.embedder)
         if not reference_only:
-            counts |= await loader.load_sample(services.db, services.embedder,
-                                               Path(sample_dir) if sample_dir else None)
+            directory = Path(sample_dir) if sample_dir else loader.default_sample_dir()
+            counts |= await loader.load_sample(services.db, services.embedder, directory)
+            counts |= await load_deals(services.db, services.embedder, directory)  # after the sample
         return counts
 
     counts = asyncio.run(_with_services(work))

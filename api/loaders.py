@@ -13,6 +13,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from api.deals.loaders import DealLoaders
 from graph.db import Database
 from graph.repositories import capability_statements, capacity_offers, curation, enterprises, lookups, needs, providers
 from graph.repositories.reference import HIERARCHY, REFERENCE_LABELS
@@ -46,6 +47,7 @@ class Loaders:
         self.listing_history: DataLoader[str, list[Row]] = DataLoader(self._listing_history)
         self.enterprise: DataLoader[str, Row | None] = DataLoader(self._enterprises)
         self.need: DataLoader[str, Row | None] = DataLoader(self._needs)
+        self.deals = DealLoaders(db)
         self.reference: dict[str, DataLoader[str, Row | None]] = {
             label: DataLoader(self._reference(label)) for label in REFERENCE_LABELS}
         self.children: dict[str, DataLoader[str, list[Row]]] = {

@@ -22,6 +22,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from api.curation.schema import CurationMutation, CurationQuery
+from api.deals.schema import DealsMutation, DealsQuery
 from api.enterprises.mutations import EnterpriseMutation
 from api.enterprises.queries import EnterpriseQuery
 from api.errors import deliberate
@@ -46,15 +47,16 @@ SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 @strawberry.type(name="Query")
 class RootQuery(SystemQuery, ProviderQuery, EnterpriseQuery, NeedQuery, ProviderSearchQuery, ReferenceQuery,
-                MatchingQuery, ReportsQuery, CurationQuery):
-    """The directory and reference queries, the matching engine's (api/matching), staff reports and staff
-    curation (api/curation)."""
+                MatchingQuery, DealsQuery, ReportsQuery, CurationQuery):
+    """The directory and reference queries, the matching engine's (api/matching), deals' (api/deals), staff
+    reports (api/reports) and staff curation (api/curation)."""
 
 
 @strawberry.type(name="Mutation")
 class RootMutation(EnterpriseMutation, ProviderMutation, OfferMutation, NeedMutation, MatchingMutation,
-                   CurationMutation):
-    """The intake mutations plus match decisions (api/matching) and staff curation (api/curation)."""
+                   DealsMutation, CurationMutation):
+    """The intake mutations plus match decisions (api/matching), deal steps (api/deals) and staff curation
+    (api/curation)."""
 
 
 class GongxuSchema(strawberry.Schema):

@@ -119,6 +119,32 @@ def _curation(_dimension: int) -> list[str]:
     ]
 
 
+def _deals(_dimension: int) -> list[str]:
+    """Issue 12: responses, deal transitions and ratings; earlier decisions become history.
+
+    The backfills are idempotent (they only touch nodes without the new data): an offer's
+    ``external_booked_volume`` is what it had booked beyond its matches' bookings; an ACCEPTED
+    match gets ``accepted_at`` from ``decided_at``, and every decided match without a transition gets
+    the one it went through (PROPOSED → its status, by the enterprise, at ``decided_at``).
+    """
+    return [
+        "CREATE CONSTRAINT response_id IF NOT EXISTS FOR (r:Response) REQUIRE r.id IS UNIQUE",
+        "CREATE INDEX match_transition_at IF NOT EXISTS FOR (t:MatchTransition) ON (t.at)",
+        "CREATE INDEX match_transition_to IF NOT EXISTS FOR (t:MatchTransition) ON (t.to)",
+        "CREATE INDEX rating_by_role IF NOT EXISTS FOR (r:Rating) ON (r.by_role)",
+        # what an offer had booked beyond its accepted matches was booked outside gongxu
+        "MATCH (o:CapacityOffer) WHERE o.external_booked_volume IS NULL "
+        "SET o.external_booked_volume = coalesce(o.booked_volume, 0) - "
+        "COLLECT { MATCH (m:Match)-[:USES_OFFER]->(o) RETURN sum(coalesce(m.booked_volume, 0)) }[0]",
+        "MATCH (m:Match {status: 'ACCEPTED'}) WHERE m.accepted_at IS NULL AND m.decided_at IS NOT NULL "
+        "SET m.accepted_at = m.decided_at",
+        "MATCH (m:Match) WHERE m.status IN ['ACCEPTED', 'REJECTED'] AND m.decided_at IS NOT NULL "
+        "AND NOT EXISTS { (m)-[:HAD_TRANSITION]->(:MatchTransition) } "
+        "CREATE (m)-[:HAD_TRANSITION]->(:MatchTransition {from: 'PROPOSED', to: m.status, at: m.decided_at, "
+        "by_role: 'ENTERPRISE', actor: m.decided_by, note: m.reason})",
+    ]
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "uniqueness constraints", _constraints),
     Migration(2, "full-text indexes (cjk)", _fulltext),
@@ -126,6 +152,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "lookup indexes", _lookups),
     Migration(5, "matching state and freshness indexes", _matching_state),
     Migration(6, "curation: listing status, audit log, editions", _curation),
+    Migration(7, "deals: responses, transitions, ratings", _deals),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

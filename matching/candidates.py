@@ -16,8 +16,8 @@ from typing import Any
 
 from matching import constraints
 from matching import explanation as ex
+from matching.deals import fulfilment
 from matching.scoring import (
-    ACCEPTED_SCALE,
     CLEAR_COSINE,
     CLEAR_LEXICAL,
     CLEAR_TAXONOMY,
@@ -146,18 +146,27 @@ def _best(items: list[dict[str, Any]]) -> dict[str, Any] | None:
     return max(scored, key=lambda i: i["similarity"]) if scored else None
 
 
+def _fulfilment_part(row: dict[str, Any]) -> ScorePart:
+    """The provider's fulfilment score; weight 0 for a provider new to the pool (not ranked as average)."""
+    as_of = row.get("as_of")
+    as_of = as_of.to_native() if hasattr(as_of, "to_native") else as_of
+    record = fulfilment.score(row["provider_id"], row.get("deals") or [], row.get("opportunity_counts"), as_of)
+    if record.score is None:
+        return ScorePart("fulfilment", 0.0, 0.0, record.summary())
+    return ScorePart("fulfilment", WEIGHTS.fulfilment, record.score, record.summary())
+
+
 def _evidence_parts(need: NeedContext, row: dict[str, Any]) -> list[ScorePart]:
     rating = row.get("rating")
     km = haversine_km(need.reference_point, row.get("region"))
-    accepted = int(row.get("accepted_same_capability") or 0)
     collaborations = int(row.get("collaborations") or 0)
     return [
-        ScorePart("accepted", WEIGHTS.accepted, saturating(accepted, ACCEPTED_SCALE),
-                  f"{accepted} accepted match(es) in this capability"),
+        _fulfilment_part(row),
         ScorePart("rating", WEIGHTS.rating, (UNRATED if rating is None else float(rating)) / 5.0,
-                  "unrated (counted as 3/5)" if rating is None else f"rating {float(rating):.1f}/5"),
+                  "unrated (counted as 3/5)" if rating is None
+                  else f"prior rating {float(rating):.1f}/5 (seeded data)"),
         ScorePart("collaboration", WEIGHTS.collaboration, saturating(collaborations, COLLABORATION_SCALE),
-                  f"{collaborations} accepted match(es) with this enterprise before"),
+                  f"{collaborations} deal(s) with this enterprise before"),
         ScorePart("distance", WEIGHTS.distance, distance_value(km),
                   "distance unknown" if km is None else f"{km:,.0f} km from the enterprise"),
     ]
@@ -221,12 +230,12 @@ def build_candidate(need: NeedContext, row: dict[str, Any], taxonomy: Taxonomy, 
             material = material_match(need.materials, offer.get("material")) if need.materials else None
             parts = _relevance_parts(need, cosine, "offer + statements" if related is None else "offer only",
                                      tax, lexical, material, taxonomy, related)
-            options.append((combine(parts + evidence, int(row.get("rejections") or 0)), offer, tax, cosine,
+            options.append((combine(parts + evidence, _refusals(row)), offer, tax, cosine,
                             "OFFER"))
     else:
         tax = best_taxonomy_match(taxonomy, need.capabilities, statement_sources)
         parts = _relevance_parts(need, statement_cosine, "best statement", tax, lexical, None, taxonomy)
-        options.append((combine(parts + evidence, int(row.get("rejections") or 0)), None, tax, statement_cosine,
+        options.append((combine(parts + evidence, _refusals(row)), None, tax, statement_cosine,
                         "STATEMENT"))
     if not options:
         return None
@@ -236,6 +245,11 @@ def build_candidate(need: NeedContext, row: dict[str, Any], taxonomy: Taxonomy, 
                           offer, score, tax, cosine, checks, row.get("existing_status"))
     candidate.explanation = ex.explain(candidate, best_statement, taxonomy)
     return candidate
+
+
+def _refusals(row: dict[str, Any]) -> int:
+    """Earlier refusals between this enterprise and provider: its rejections and the provider's declines."""
+    return int(row.get("rejections") or 0) + int(row.get("declines") or 0)
 
 
 def _blend(offer_cosine: float | None, statement_cosine: float | None) -> float | None:

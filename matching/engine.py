@@ -43,6 +43,8 @@ TAXONOMY_K = 400
 MAX_CANDIDATES = 150  # constraint-passing providers scored per need
 OPPORTUNITY_K = 50  # needs fetched per statement/offer of the provider
 MAX_OPPORTUNITY_CANDIDATES = 300
+# a match the enterprise accepted and that is under way or done (matching.deals.lifecycle)
+DEAL_STATUSES = ("ACCEPTED", "CONTRACTED", "DELIVERED", "COMPLETED")
 # A capacity need with fewer providers than this whose offer is for a related process gets the process gate's
 # fallback (matching.constraints.offer_process): retrieval never gates everything out.
 FALLBACK_BELOW = 3
@@ -229,7 +231,7 @@ async def match_need(db: Database, embedder: Embedder, need_id: str, *, as_of: d
     recomputed = False
     if need.status == "OPEN" and freshness.is_stale(need, fingerprint):
         candidates = await compute_candidates(db, embedder, need, as_of, linker=linker)
-        proposals = [c for c in candidates if c.existing_status not in ("ACCEPTED", "REJECTED")][:MATCHES_KEPT]
+        proposals = [c for c in candidates if c.existing_status in (None, "PROPOSED")][:MATCHES_KEPT]
         await matches_repo.store_matches(db, need.id, [_stored_row(c) for c in proposals], fingerprint, as_of)
         recomputed = True
     rows = await matches_repo.stored_matches(db, need.id, limit=first, min_score=min_score, after=after,
@@ -358,7 +360,7 @@ async def opportunities(db: Database, provider_id: str, *, as_of: date | None = 
     for score, explanation, need in page:
         status = status_by_need.get(need.id)
         enterprise = dict(contact_by_need.get(need.id) or {})
-        if status != "ACCEPTED":  # contact details only once the enterprise accepted this provider
+        if status not in DEAL_STATUSES:  # contact details only once the enterprise accepted this provider
             for key in ("contact_name", "contact_phone", "contact_email"):
                 enterprise[key] = None
         items.append(Opportunity(need, score, explanation, match_id(need.id, provider_id), status,

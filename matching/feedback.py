@@ -64,7 +64,8 @@ async def _decide(db: Database, match_id: str, status: str, reason: str | None, 
         booked = None
         if status == "ACCEPTED" and state["kind"] == "CAPACITY":
             booked = await _book(tx, state, match_id, as_of)
-        await repo.decide(tx, match_id, status, reason, actor)
+        await repo.decide(tx, match_id, status, reason, actor,
+                          by_role="STAFF" if enterprise_id is None else "ENTERPRISE", by_org=enterprise_id)
         return Decision(match_id, state["need_id"], status, reason, booked)
 
     return await db.write_tx(work)

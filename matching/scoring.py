@@ -38,25 +38,29 @@ class Weights:
     material
         the offer's material against the need's (same grade > same family > none/unknown); only when
         the need names a material.
-    accepted
-        accepted matches of this provider for needs in the same capability (other enterprises'
-        feedback is evidence of real delivery).
+    fulfilment
+        the provider's fulfilment score (``matching.deals.fulfilment``: on-time delivery, completion
+        vs its own cancellations, responsiveness, the enterprises' ratings over a rolling window) —
+        evidence of real delivery, not mere acceptance. A provider new to the pool has no score: the
+        part gets weight 0 (it is not ranked as average) and the explanation says so.
     rating
-        the provider's rating (0–5); unrated counts as 3.
+        the provider's prior rating (0–5, the sample's seeded data); unrated counts as 3. Ratings
+        given on deals count through ``fulfilment``.
     collaboration
-        accepted matches between this provider and this enterprise before.
+        deals (accepted, under way or done) between this provider and this enterprise before.
     distance
         closeness of the provider to the enterprise (region coordinates), decaying over
         :data:`DISTANCE_SCALE_KM`; logistics and site visits favour near partners.
     rejection_penalty / rejection_penalty_cap
-        subtracted per earlier match of this provider the same enterprise rejected, capped.
+        subtracted per earlier match of this provider the same enterprise rejected, and per earlier
+        need of that enterprise the provider declined (a declined response), capped.
     """
 
     semantic: float = 0.34
     taxonomy: float = 0.34
     lexical: float = 0.10
     material: float = 0.07
-    accepted: float = 0.05
+    fulfilment: float = 0.05
     rating: float = 0.04
     collaboration: float = 0.03
     distance: float = 0.03
@@ -90,7 +94,6 @@ MATERIAL_FAMILY = 0.6
 UNRATED = 3.0
 DISTANCE_SCALE_KM = 800.0
 UNKNOWN_DISTANCE = 0.5
-ACCEPTED_SCALE = 2.0  # 1 − exp(−n / scale): 1 accepted → 0.39, 3 → 0.78
 COLLABORATION_SCALE = 1.0
 
 # Relevance gates. A match must show some relevance of its own (semantic > 0, any taxonomy relation,

@@ -37,6 +37,7 @@ class ErrorCode(Enum):
     DUPLICATE = "DUPLICATE"  # e.g. an organisation with this credit code is already registered
     INVALID_STATE = "INVALID_STATE"  # e.g. changing a closed need or a withdrawn offer
     CAPACITY_EXHAUSTED = "CAPACITY_EXHAUSTED"  # accepting a match the offer can no longer deliver
+    CAPACITY_BOOKED = "CAPACITY_BOOKED"  # the change would cut under capacity booked by a deal
 
 
 @dataclass(frozen=True)

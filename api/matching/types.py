@@ -12,6 +12,7 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
+from api.deals.types import MatchTransition, Rating, Response
 from api.enums import MatchStatus, NeedKind, Unit
 from api.needs.types import Need
 from api.pagination import page_info, score_cursor
@@ -35,7 +36,7 @@ class ConstraintCheck:
 
 @strawberry.type(description="One part of the score: value 0..1 times weight (weights of applicable parts sum to 1).")
 class ScorePart:
-    name: str = strawberry.field(description="semantic, taxonomy, lexical, material, accepted, rating, "
+    name: str = strawberry.field(description="semantic, taxonomy, lexical, material, fulfilment, rating, "
                                              "collaboration or distance.")
     weight: float
     value: float
@@ -173,6 +174,24 @@ class Match:
             return None
         row = await info.context.loaders.offer.load(self.offer_id)
         return CapacityOffer.from_row(row) if row else None
+
+    @strawberry.field(description="The provider's response to the need (interest and quote), if it answered.")
+    async def response(self, info: strawberry.Info) -> Response | None:
+        row = await info.context.loaders.deals.response.load((self.need_id, self.provider_id))
+        return Response.from_row(row) if row else None
+
+    @strawberry.field(description="Every status change, oldest first (accepted, contracted, … cancelled).")
+    async def history(self, info: strawberry.Info) -> list[MatchTransition]:
+        return [MatchTransition.from_row(row) for row in await info.context.loaders.deals.history.load(self.id)]
+
+    @strawberry.field(description="Who cancelled and why (the CANCELLED transition), if cancelled.")
+    async def cancellation(self, info: strawberry.Info) -> MatchTransition | None:
+        rows = [row for row in await info.context.loaders.deals.history.load(self.id) if row["to"] == "CANCELLED"]
+        return MatchTransition.from_row(rows[-1]) if rows else None
+
+    @strawberry.field(description="The two sides' ratings once the deal is COMPLETED.")
+    async def ratings(self, info: strawberry.Info) -> list[Rating]:
+        return [Rating.from_row(row) for row in await info.context.loaders.deals.ratings.load(self.id)]
 
 
 @strawberry.type

@@ -13,6 +13,7 @@ import strawberry
 from strawberry import relay
 
 from api.curation.enums import ListingEvent, ListingStatus, Verification
+from api.deals.records import Fulfilment, RatingSummary
 from api.enums import CertificationStatus, OfferStatus, ProviderKind, Unit
 from api.reference.types import (
     CapabilityLink,
@@ -153,7 +154,8 @@ class Provider(relay.Node):
     credit_code: str | None = strawberry.field(description="统一社会信用代码.")
     description: str | None
     website: str | None
-    rating: float | None
+    rating: float | None = strawberry.field(description="Prior rating (0–5) from the sample data, not from deals on "
+                                                        "gongxu: see `ratingSummary` and `fulfilment`.")
     created_at: datetime | None
     row: strawberry.Private[ProviderRow]
     contact_visible: strawberry.Private[bool]
@@ -215,6 +217,18 @@ class Provider(relay.Node):
     async def capabilities(self, info: strawberry.Info) -> list[CapabilityStatement]:
         rows = await info.context.loaders.statements_by_provider.load(self.key)
         return [CapabilityStatement.from_row(row) for row in rows]
+
+    @strawberry.field(description="The enterprises' ratings of its deals (mean and count) beside `rating`, the "
+                                  "prior rating of the sample data.")
+    async def rating_summary(self, info: strawberry.Info) -> RatingSummary:
+        row = await info.context.loaders.deals.provider_ratings.load(self.key)
+        return RatingSummary.from_row(row or {"prior": self.rating, "count": 0})
+
+    @strawberry.field(description="Its fulfilment score over a rolling window, with its parts; NEW (no score) "
+                                  "until a deal has an outcome. See docs/DEALS.md.")
+    async def fulfilment(self, info: strawberry.Info) -> Fulfilment | None:
+        result = await info.context.loaders.deals.fulfilment.load(self.key)
+        return Fulfilment.from_result(result) if result else None
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str],

@@ -129,8 +129,12 @@ async def upsert_capacity_offers(db: Database, rows: list[dict[str, Any]], fresh
             "o.monthly_volume = row.monthly_volume, o.unit = row.unit, "
             "o.available_from = date(row.available_from), o.available_to = date(row.available_to), "
             "o.lead_time_days = row.lead_time_days, o.moq = row.moq, "
-            "o.booked_volume = coalesce(row.booked_volume, 0), o.status = coalesce(row.status, 'PUBLISHED'), "
-            "o.embedding = row.embedding MERGE (p)-[:OFFERS]->(o)", rows=rows)
+            "o.external_booked_volume = coalesce(row.booked_volume, 0), o.status = coalesce(row.status, 'PUBLISHED'), "
+            "o.embedding = row.embedding MERGE (p)-[:OFFERS]->(o) "
+            # a row's booked volume is booked outside gongxu; deals' live bookings stay on top of it
+            "WITH o CALL (o) { OPTIONAL MATCH (m:Match)-[:USES_OFFER]->(o) "
+            "RETURN sum(coalesce(m.booked_volume, 0)) AS live } "
+            "SET o.booked_volume = o.external_booked_volume + live", rows=rows)
         await _replace_links(tx, rows, "CapacityOffer", "OF_PROCESS", "Capability", "links",
                              rel_props=("confidence", "method"), fresh=fresh)
         await _replace_links(tx, _material_rows(rows), "CapacityOffer", "IN_MATERIAL", "Material",

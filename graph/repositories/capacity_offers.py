@@ -77,6 +77,7 @@ async def create(tx: Tx, provider_id: str, offer: dict[str, Any]) -> None:
     await tx.rows(
         "MATCH (p:Provider {id: $provider_id}) WHERE p:Manufacturer "  # the id index; a label scan grows with the pool
         "CREATE (p)-[:OFFERS]->(o:CapacityOffer {id: $id, status: 'PUBLISHED', booked_volume: 0, "
+        "external_booked_volume: 0, "
         "created_at: datetime()}) SET o += $props, o.embedding = $embedding",
         provider_id=provider_id, id=offer["id"], props={key: offer.get(key) for key in OFFER_PROPS},
         embedding=offer["embedding"])

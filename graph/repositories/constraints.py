@@ -13,10 +13,11 @@ converted back to the plain cosine (``2 * s - 1``) so that ``matching/`` sees on
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from graph.db import Database
+from graph.repositories.deal_records import DEAL_CAP, FULFILMENT_WINDOW_DAYS, fulfilment_records
 
 ACTIVE_CERT = ("h.status = 'ACTIVE' AND (h.valid_until IS NULL OR h.valid_until >= $as_of)")
 # A certificate staff rejected never counts; a need with require_verified counts only VERIFIED ones.
@@ -121,6 +122,7 @@ CALL (n, p) {{
     unit_ok: unit_ok, moq_ok: moq_ok, window_ok: window_ok, volume_ok: volume_ok}}) AS offers
 }}
 WITH n, p, req_certs, offers WHERE n.kind <> 'CAPACITY' OR size(offers) > 0
+{fulfilment_records("p")}
 RETURN n.id AS need_id, p.id AS provider_id, p.name AS name, p.kind AS kind, p.rating AS rating,
   [(p)-[:STATES]->(s:CapabilityStatement) | {{
      id: s.id, text: s.text,
@@ -137,19 +139,17 @@ RETURN n.id AS need_id, p.id AS provider_id, p.name AS name, p.kind AS kind, p.r
   head([(p)-[:LOCATED_IN]->(r:Region) | {{code: r.code, name: r.name_zh, lat: r.lat, lon: r.lon}}]) AS region,
   [(p)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(r:Region)<-[:WITHIN_REGION]-(n) | r.name_zh] AS region_matches,
   COUNT {{
-    MATCH (p)<-[:WITH_PROVIDER]-(m:Match {{status: 'ACCEPTED'}})<-[:HAS_MATCH]-(other:Need)
-    WHERE other <> n AND EXISTS {{
-      MATCH (other)-[:REQUIRES_CAPABILITY]->(oc:Capability), (n)-[:REQUIRES_CAPABILITY]->(nc:Capability)
-      WHERE (oc)-[:CHILD_OF*0..3]->(nc) OR (nc)-[:CHILD_OF*1..3]->(oc) }}
-  }} AS accepted_same_capability,
-  COUNT {{
-    MATCH (p)<-[:WITH_PROVIDER]-(:Match {{status: 'ACCEPTED'}})<-[:HAS_MATCH]-(other:Need)
-          <-[:POSTED]-(:Enterprise)-[:POSTED]->(n)
-    WHERE other <> n }} AS collaborations,
+    MATCH (p)<-[:WITH_PROVIDER]-(m:Match)<-[:HAS_MATCH]-(other:Need)<-[:POSTED]-(:Enterprise)-[:POSTED]->(n)
+    WHERE other <> n AND m.status IN ['ACCEPTED', 'CONTRACTED', 'DELIVERED', 'COMPLETED'] }} AS collaborations,
   COUNT {{
     MATCH (p)<-[:WITH_PROVIDER]-(:Match {{status: 'REJECTED'}})<-[:HAS_MATCH]-(other:Need)
           <-[:POSTED]-(:Enterprise)-[:POSTED]->(n)
     WHERE other <> n }} AS rejections,
+  COUNT {{
+    MATCH (p)-[:RESPONDED]->(:Response {{interest: 'DECLINED'}})-[:TO_NEED]->(other:Need)
+          <-[:POSTED]-(:Enterprise)-[:POSTED]->(n)
+    WHERE other <> n }} AS declines,
+  deals, opportunity_counts, $as_of AS as_of,
   head([(n)-[:HAS_MATCH]->(m:Match)-[:WITH_PROVIDER]->(p) | m.status]) AS existing_status
 """
 
@@ -160,9 +160,13 @@ async def pair_features(db: Database, pairs: list[dict[str, str]], as_of: date,
 
     ``pairs``: ``[{need_id, provider_id}]``. For CAPACITY needs each row carries the provider's
     offers that pass the unit and window constraints and — unless ``partial`` (consortia) — MOQ and
-    volume too; with ``partial`` an offer only needs some deliverable volume left.
+    volume too; with ``partial`` an offer only needs some deliverable volume left. Evidence: the
+    provider's fulfilment records (``deals``, ``opportunity_counts``; see ``deal_records``), deals
+    with this enterprise (``collaborations``), its ``rejections`` by and ``declines`` of this
+    enterprise's other needs.
     """
     if not pairs:
         return []
-    return await db.read(_PAIR_FEATURES, pairs=pairs, as_of=as_of, partial=partial)
+    return await db.read(_PAIR_FEATURES, pairs=pairs, as_of=as_of, partial=partial,
+                         window_start=as_of - timedelta(days=FULFILMENT_WINDOW_DAYS), deal_cap=DEAL_CAP)
 

@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any
 
 from graph.db import Database, Tx
+from graph.repositories import deals
 from graph.repositories.constraints import offer_feasibility
-from graph.repositories.freshness import DATA_VERSION_BUMP
 
 # ------------------------------------------------------------------------------------- stored matches
 
@@ -134,14 +134,14 @@ async def match_status_for_pairs(db: Database, pairs: list[dict[str, str]]) -> l
 
 
 _ACCEPTED_FOR_PROVIDER = """
-MATCH (n:Need {status: 'OPEN'})-[:HAS_MATCH]->(m:Match {status: 'ACCEPTED'})
-      -[:WITH_PROVIDER]->(:Provider {id: $provider_id})
+MATCH (n:Need {status: 'OPEN'})-[:HAS_MATCH]->(m:Match)-[:WITH_PROVIDER]->(:Provider {id: $provider_id})
+WHERE m.status IN ['ACCEPTED', 'CONTRACTED', 'DELIVERED', 'COMPLETED']
 RETURN n.id AS need_id, m.id AS match_id, m.score AS score, m.explanation AS explanation
 """
 
 
 async def accepted_for_provider(db: Database, provider_id: str) -> list[dict[str, Any]]:
-    """The provider's accepted matches on open needs (its deals: shown whatever capacity is left)."""
+    """The provider's deals (accepted, under way or done) on open needs: shown whatever capacity is left."""
     return await db.read(_ACCEPTED_FOR_PROVIDER, provider_id=provider_id)
 
 
@@ -158,7 +158,8 @@ OPTIONAL MATCH (m)-[:USES_OFFER]->(o:CapacityOffer)
 RETURN e.id AS enterprise_id, n.id AS need_id, n.kind AS kind, n.status AS need_status,
        n.quantity AS quantity, n.unit AS unit, m.status AS status, m.reason AS reason,
        p.id AS provider_id, o.id AS offer_id,
-       COUNT { MATCH (n)-[:HAS_MATCH]->(other:Match {status: 'ACCEPTED'}) WHERE other <> m } AS other_accepted
+       COUNT { MATCH (n)-[:HAS_MATCH]->(other:Match) WHERE other <> m
+               AND other.status IN ['ACCEPTED', 'CONTRACTED', 'DELIVERED', 'COMPLETED'] } AS other_accepted
 """
 _LOCK_OFFER = "MATCH (o:CapacityOffer {id: $offer_id}) SET o._lock = true RETURN o.id AS id"
 _RECHECK_OFFER = f"""
@@ -203,8 +204,11 @@ async def book(tx: Tx, need_id: str, match_id: str) -> None:
     await tx.one(_BOOK, need_id=need_id, match_id=match_id)
 
 
-async def decide(tx: Tx, match_id: str, status: str, reason: str | None, actor: str | None) -> None:
+async def decide(tx: Tx, match_id: str, status: str, reason: str | None, actor: str | None,
+                 by_role: str = "ENTERPRISE", by_org: str | None = None) -> None:
+    """Record the decision on the match and as its first transition (deal history, docs/DEALS.md)."""
     if status not in ("ACCEPTED", "REJECTED"):
         raise ValueError(f"not a decision: {status!r}")
+    # first: the transition reads the status it comes from (and bumps the data version)
+    await deals.transition(tx, match_id, status, by_role=by_role, by_org=by_org, actor=actor, note=reason)
     await tx.one(_DECIDE, match_id=match_id, status=status, reason=reason, actor=actor)
-    await tx.rows(DATA_VERSION_BUMP)

@@ -12,6 +12,7 @@ from graph.db import Tx
 from graph.repositories import enterprises, needs
 from graph.viewer import Viewer
 from matching.capability_links import NEED_KINDS
+from matching.deals import lifecycle
 from matching.freshness import today  # one "today" for validation and feasibility (GONGXU_TODAY pins it)
 from matching.intake.resolution import (
     Unverified,
@@ -26,7 +27,18 @@ from matching.intake.resolution import (
     vector,
     write_unverified,
 )
-from matching.intake.runner import Command, Intake, Outcome, Plan, Refusal, Step, new_id, refuse_if, require
+from matching.intake.runner import (
+    Command,
+    Intake,
+    Outcome,
+    Plan,
+    Refusal,
+    Step,
+    new_id,
+    refuse_if,
+    refusing,
+    require,
+)
 from matching.terms import Term
 from matching.texts import need_text
 from matching.validation import ErrorCode, UserError, check_need
@@ -137,6 +149,7 @@ async def _prepare_update(step: Step, need_id: str, changes: dict[str, Any]) -> 
         assert again is not None
         if again["status"] != "OPEN":
             raise Refusal.of(ErrorCode.INVALID_STATE, "a closed need cannot change")
+        await refusing(lifecycle.check_need_change(tx, need_id, changes, again))  # booked: CAPACITY_BOOKED
         await needs.update(tx, need_id, props, parts.get("embedding"))
         await needs.replace_links(tx, need_id, parts)
         await write_unverified(tx, "Need", need_id, parts["unverified"], replace=parts["replace_unverified"])
@@ -153,6 +166,7 @@ async def _prepare_close(step: Step, need_id: str) -> Plan:
         assert stored is not None
         if stored["status"] != "OPEN":
             raise Refusal.of(ErrorCode.INVALID_STATE, "the need is already closed")
+        await lifecycle.cancel_for_closed_need(tx, viewer, need_id)  # its deals under way: released
         await needs.set_status(tx, need_id, "CLOSED")
 
     return Plan(need_id, write)

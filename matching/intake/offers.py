@@ -14,6 +14,8 @@ from graph.db import Tx
 from graph.repositories import capacity_offers, providers
 from graph.viewer import Viewer
 from matching.capability_links import OFFER_KIND
+from matching.deals import lifecycle
+from matching.freshness import today
 from matching.intake.resolution import (
     Unverified,
     check_capability_codes,
@@ -24,13 +26,27 @@ from matching.intake.resolution import (
     vector,
     write_unverified,
 )
-from matching.intake.runner import Command, Intake, Outcome, Plan, Refusal, Step, new_id, refuse_if, require
+from matching.intake.runner import (
+    Command,
+    Intake,
+    Outcome,
+    Plan,
+    Refusal,
+    Step,
+    new_id,
+    refuse_if,
+    refusing,
+    require,
+)
 from matching.texts import offer_text
 from matching.validation import ErrorCode, UserError, check_offer
 
 PUBLISH_OFFER = Command("publishCapacityOffer", "PROVIDER", "publishing capacity")
 UPDATE_OFFER = Command("updateCapacityOffer", "PROVIDER", "updating capacity")
 WITHDRAW_OFFER = Command("withdrawCapacityOffer", "PROVIDER", "withdrawing capacity")
+
+# the fields that decide how much an offer can make (a change to them is checked against its bookings)
+CAPACITY_FIELDS = ("monthly_volume", "unit", "available_from", "available_to", "lead_time_days")
 
 
 async def publish_offer(intake: Intake, viewer: Viewer, data: dict[str, Any],
@@ -110,6 +126,8 @@ async def _prepare_update(step: Step, offer_id: str, changes: dict[str, Any]) ->
     async def write(tx: Tx) -> None:
         again, _ = await capacity_offers.current(tx, offer_id, viewer)
         require(again, "capacity offer", offer_id)
+        if touched(set(changes), *CAPACITY_FIELDS):  # never below what deals booked (matching.deals)
+            await refusing(lifecycle.check_offer_cut(tx, offer_id, stored, merged, today()))
         await capacity_offers.update(tx, offer_id, props, parts.get("embedding"))
         if "links" in parts:
             await capacity_offers.replace_process_links(tx, offer_id, parts["links"])
@@ -130,6 +148,7 @@ async def _prepare_withdraw(step: Step, offer_id: str) -> Plan:
         assert stored is not None
         if stored["status"] != "PUBLISHED":
             raise Refusal.of(ErrorCode.INVALID_STATE, "the offer is already withdrawn")
+        await lifecycle.cancel_for_withdrawn_offer(tx, viewer, offer_id)  # its deals under way: released
         await capacity_offers.set_status(tx, offer_id, "WITHDRAWN")
 
     return Plan(offer_id, write)

@@ -32,6 +32,7 @@ from graph.db import Database, Tx
 from graph.repositories import client_mutations, freshness
 from graph.viewer import Viewer
 from matching.embedding import Embedder
+from matching.engine import MatchingError
 from matching.linking import TaxonomyLinker
 from matching.validation import ErrorCode, UserError, check_client_mutation_id
 
@@ -63,6 +64,15 @@ class Refusal(Exception):
     @classmethod
     def of(cls, code: ErrorCode, message: str, field: str | None = None) -> Refusal:
         return cls(UserError(code, field, message))
+
+
+async def refusing(check: Awaitable[None]) -> None:
+    """Await a business rule of another domain (e.g. ``matching.deals``) inside a command; its
+    ``MatchingError`` becomes this command's :class:`Refusal`."""
+    try:
+        await check
+    except MatchingError as exc:
+        raise Refusal.of(exc.code, exc.message, exc.field) from None
 
 
 def refuse_if(errors: list[UserError]) -> None:

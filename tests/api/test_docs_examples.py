@@ -3,7 +3,8 @@ document states (its table "Cypher round trips per example") — the N+1 guard f
 
 The examples run in the order a newcomer would paste them: register a manufacturer, publish capacity,
 register an enterprise, post a need, browse, search, the taxonomy, the viewer, change and close the
-need. Only tokens, the need's id and the dates (kept in the future) are filled in.
+need; then one deal from a new need to rating. Only tokens, ids and the dates (kept in the future) are
+filled in.
 """
 
 from __future__ import annotations
@@ -81,5 +82,30 @@ async def test_every_example_runs_and_costs_the_documented_round_trips(api):
     assert changed["need"]["deadline"] == later
     closed = await run("closeNeed", "enterprise", **{"TmVlZDpu…": need["need"]["id"]})
     assert closed["need"]["status"] == "CLOSED"
+
+    # one deal: a new need (posted as above, not measured again), then the walk-through's examples
+    again = await api.run(docs["postNeed"].replace('"2026-12-20"', f'"{deadline}"'), token=tokens["enterprise"])
+    need_id = again.data["postNeed"]["need"]["id"]
+    # the process reads the taxonomy once for scoring (1 round trip, cached): warm it outside the examples
+    warm = await api.run(docs["opportunities"].replace("TWFudWZhY3R1cmVyOnBydl8…", provider["provider"]["id"]),
+                         token=tokens["provider"])
+    assert not warm.errors, warm.errors
+    found = await run("matches", "enterprise", **{"TmVlZDpu…": need_id})
+    match_id = found["edges"][0]["node"]["id"]
+    assert found["edges"][0]["node"]["provider"]["id"] == provider["provider"]["id"]
+    seen = await run("opportunities", "provider", **{"TWFudWZhY3R1cmVyOnBydl8…": provider["provider"]["id"]})
+    assert seen["edges"][0]["node"]["enterprise"]["contactPhone"] is None
+    quote = await run("respondToNeed", "provider", **{"TmVlZDpu…": need_id, '"2027-01-31"': f'"{later}"',
+                                                      "Q2FwYWNpdHlPZmZlcjpvZmZf…": offer["capacityOffer"]["id"]})
+    assert quote["response"]["revision"] == 1
+    assert (await run("responses", "enterprise", **{"TmVlZDpu…": need_id}))[0]["price"] == 148000
+    assert (await run("acceptMatch", "enterprise", **{"mat_…": match_id}))["match"]["bookedVolume"] == 5000
+    assert (await run("advanceMatch", "enterprise", **{"mat_…": match_id}))["match"]["status"] == "CONTRACTED"
+    for to, who in (("DELIVERED", "provider"), ("COMPLETED", "enterprise")):
+        step = await api.run(docs["advanceMatch"].replace("mat_…", match_id).replace("CONTRACTED", to),
+                             token=tokens[who])
+        assert step.data["advanceMatch"]["errors"] == [], step.data
+    rated = await run("rateMatch", "enterprise", **{"mat_…": match_id})
+    assert rated["match"]["ratings"][0]["quality"] == 5
 
     assert measured == expected, measured

@@ -95,7 +95,9 @@ async def test_decisions_become_evidence(world: World):
     second = await world.need(capacity_need("ned_die_again", quantity=2000))
     again = by_provider(await matches(world, second))
     evidence = {p["name"]: p for p in again["prv_cd_die"].explanation["score_parts"]}
-    assert evidence["collaboration"]["value"] > 0 and evidence["accepted"]["value"] > 0
+    assert evidence["collaboration"]["value"] > 0
+    # accepting is not yet fulfilment: with no outcome the provider is new, its part carries no weight
+    assert evidence["fulfilment"]["weight"] == 0 and "new to the pool" in evidence["fulfilment"]["detail"]
     assert again["prv_cd_die2"].explanation["penalty"] > 0
     assert again["prv_cd_die"].score > found["prv_cd_die"].score - 0.01
 

@@ -21,7 +21,7 @@ def parts(match: engine.MatchResult) -> dict[str, dict]:
 
 
 def test_weights_sum_to_one():
-    names = ("semantic", "taxonomy", "lexical", "material", "accepted", "rating", "collaboration", "distance")
+    names = ("semantic", "taxonomy", "lexical", "material", "fulfilment", "rating", "collaboration", "distance")
     assert abs(sum(getattr(WEIGHTS, n) for n in names) - 1.0) < 1e-9
     assert Weights.__doc__ and all(n in Weights.__doc__ for n in names)
 
