@@ -15,7 +15,7 @@ from typing import Any
 
 from graph.db import Database, Tx
 from graph.repositories.constraints import offer_feasibility
-from graph.repositories.freshness import DATA_VERSION_BUMP
+from graph.repositories.freshness import mark_decision_stale
 
 # ------------------------------------------------------------------------------------- stored matches
 
@@ -207,4 +207,4 @@ async def decide(tx: Tx, match_id: str, status: str, reason: str | None, actor: 
     if status not in ("ACCEPTED", "REJECTED"):
         raise ValueError(f"not a decision: {status!r}")
     await tx.one(_DECIDE, match_id=match_id, status=status, reason=reason, actor=actor)
-    await tx.rows(DATA_VERSION_BUMP)
+    await mark_decision_stale(tx, match_id)
