@@ -1,9 +1,10 @@
 """The one async gateway to Neo4j: every Cypher statement of gongxu runs through :class:`Database`.
 
 It always names the database (saves a round trip per query), uses managed transactions
-(``execute_read`` / ``execute_write``, so ``neo4j://`` routing to a cluster works and transient
-errors are retried), and counts round trips per logical operation so tests can assert that an API
-call costs a bounded number of them (the N+1 guard).
+(``execute_read`` / ``execute_write``, so with a ``neo4j://`` URI reads go to followers and writes to
+the leader, and transient errors are retried), shares one bookmark manager across its sessions (causal
+consistency: a read sees the process's earlier writes, see docs/SCALING.md), and counts round trips
+per logical operation so tests can assert that an API call costs a bounded number of them (the N+1 guard).
 """
 
 from __future__ import annotations
@@ -74,6 +75,10 @@ class Database:
     def __init__(self, driver: AsyncDriver, database: str = "neo4j"):
         self.driver = driver
         self.database = database
+        # One bookmark manager for every session of this process: a read routed to a cluster
+        # follower waits until that follower has applied the process's earlier writes (read your
+        # writes, e.g. the stored matches just written). On a single server it costs nothing.
+        self.bookmarks = AsyncGraphDatabase.bookmark_manager()
 
     @classmethod
     def connect(cls, uri: str, user: str | None, password: str | None, database: str = "neo4j") -> Database:
@@ -96,7 +101,7 @@ class Database:
         return await self.write_tx(lambda tx: tx.rows(cypher, **params))
 
     async def read_tx(self, work: Callable[[Tx], Awaitable[T]]) -> T:
-        async with self.driver.session(database=self.database) as session:
+        async with self.driver.session(database=self.database, bookmark_manager=self.bookmarks) as session:
             return await session.execute_read(lambda tx: work(Tx(tx)))
 
     async def write_tx(self, work: Callable[[Tx], Awaitable[T]]) -> T:
@@ -105,7 +110,7 @@ class Database:
         Managed transactions may be retried on transient errors, so ``work`` must be idempotent
         up to its own writes (it is re-run from the start on a fresh transaction).
         """
-        async with self.driver.session(database=self.database) as session:
+        async with self.driver.session(database=self.database, bookmark_manager=self.bookmarks) as session:
             return await session.execute_write(lambda tx: work(Tx(tx)))
 
     async def schema(self, cypher: str, **params: Any) -> None:
