@@ -74,7 +74,8 @@ CALL () {
   SET n.matches_dirty = coalesce(n.matches_dirty, 0) + 1
   RETURN count(*) AS needs
 }
-RETURN size(providers) AS providers, versions, via_matches, needs
+RETURN size(providers) AS providers, versions, via_matches, needs,
+       COUNT { MATCH (e:Enterprise) WHERE e.id IN $ids } AS enterprises
 """
 
 _DECISION_STALE = """
@@ -107,12 +108,13 @@ async def mark_stale(tx: Tx, ids: list[str | None]) -> dict[str, int]:
     """Mark stale what a write to these objects can change. Call in the write's transaction.
 
     ``ids`` are the written objects (providers, statements, offers, needs, enterprises; ``None``
-    ignored). When none of them is found (a write of something else), the global version is bumped.
+    ignored). When none of them is found (a write of something else), the global version is bumped;
+    an enterprise without needs (just registered) marks nothing.
     """
     wanted = [i for i in ids if i]
     rows = await tx.rows(_MARK_STALE, ids=wanted) if wanted else []
-    touched = rows[0] if rows else {"providers": 0, "versions": 0, "via_matches": 0, "needs": 0}
-    if not touched["providers"] and not touched["needs"]:
+    touched = rows[0] if rows else {"providers": 0, "versions": 0, "via_matches": 0, "needs": 0, "enterprises": 0}
+    if not (touched["providers"] or touched["needs"] or touched["enterprises"]):
         await tx.rows(DATA_VERSION_BUMP)
     return dict(touched)
 

@@ -181,3 +181,10 @@ async def test_a_decision_makes_the_needs_sharing_the_provider_stale(world: Worl
     chosen = by_provider(await matches(world, first))["prv_cd_die"]
     await feedback.accept_match(world.db, chosen.id, enterprise_id="ent_car")
     assert (await matches(world, second)).recomputed
+
+
+async def test_a_registered_enterprise_leaves_every_need_fresh(world: World):
+    need_id = await world.need(service_need())
+    assert (await matches(world, need_id)).recomputed
+    await bulk.upsert_enterprises(world.db, [{"id": "ent_new", "name": "新注册企业", "region_code": CHENGDU}])
+    assert not (await matches(world, need_id)).recomputed
