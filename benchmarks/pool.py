@@ -1,24 +1,23 @@
 """A dedicated local Neo4j per pool size (instances ``bench10k``, ``bench100k`` …), kept in .cache between
 runs: the pool is generated (``seed.scale.generate``) only when the instance does not hold it yet.
 
-Neo4j memory is sized from the data: the page cache gets the store's size on disk plus a quarter
-(at least 512 MB, at most 40 % of the machine's memory), the heap 1 GB up to 10⁵ providers and 2 GB
-above. Both go through the environment variables ``graph.config.Neo4jSettings`` already reads
-(``GONGXU_NEO4J_PAGECACHE``, ``GONGXU_NEO4J_HEAP``); an explicit value in the environment wins.
+Neo4j memory is sized from the data the way every local start sizes it (``graph.config.sized_memory``:
+page cache = the store's size on disk plus a quarter, at least 512 MB, at most 40 % of the machine's
+memory), here on the store's estimated size before generation too; the heap is 2 GB above 10⁵
+providers. An explicit ``GONGXU_NEO4J_PAGECACHE`` / ``GONGXU_NEO4J_HEAP`` wins.
 ``NEO4J_URI`` set means "benchmark that server" (nothing is generated unless it is empty).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from graph import server
-from graph.config import Neo4jSettings
+from graph.config import AUTO, Neo4jSettings, sized_memory
 from graph.db import Database
 
 BYTES_PER_PROVIDER = 34_000  # store size per provider with derived vectors (3.2 GB at 10⁵, measured)
@@ -28,29 +27,15 @@ def instance_name(scale: int) -> str:
     return f"bench{scale // 1000}k" if scale % 1000 == 0 else f"bench{scale}"
 
 
-def _memory_bytes() -> int:
-    return int(Path("/proc/meminfo").read_text().split()[1]) * 1024
-
-
-def _store_bytes(instance: str) -> int:
-    root = server.instance_dir(instance) / "data"
-    return sum(f.stat().st_size for f in root.rglob("*") if f.is_file()) if root.exists() else 0
-
-
-def _megabytes(n: int) -> str:
-    return f"{max(1, n // (1024 * 1024))}m"
-
-
 def sized_settings(scale: int, instance: str) -> Neo4jSettings:
-    """Settings for this pool: page cache from the store's size (or its estimate before generation)."""
+    """Settings for this pool: ``graph.config.sized_memory`` on the store's size, or on its estimate
+    before generation (so the generator itself runs with the page cache the pool will need)."""
     base = Neo4jSettings.from_env(instance)
-    store = max(_store_bytes(instance), scale * BYTES_PER_PROVIDER)
-    pagecache = min(max(int(store * 1.25), 512 * 1024 * 1024), int(_memory_bytes() * 0.4))
-    heap = "2g" if scale > 100_000 else "1g"
-    return dataclasses.replace(
-        base,
-        pagecache=os.environ.get("GONGXU_NEO4J_PAGECACHE") or _megabytes(pagecache),
-        heap=os.environ.get("GONGXU_NEO4J_HEAP") or heap)
+    store = max(server.store_bytes(instance), scale * BYTES_PER_PROVIDER)
+    heap, pagecache = sized_memory(base, store)
+    if scale > 100_000 and base.heap == AUTO:
+        heap = "2g"
+    return dataclasses.replace(base, pagecache=pagecache, heap=heap)
 
 
 @dataclass

@@ -101,6 +101,7 @@ def _scale(s: dict[str, Any]) -> list[str]:
             f"{'—' if recall is None else f'{recall:.3f}'}); overlap of the final top 10 with the exact-cosine "
             f"top 10: {'—' if overlap is None else f'{overlap:.3f}'} (the service also ranks by taxonomy, text "
             "and evidence)", ""]
+    out += _freshness(s.get("freshness"))
     ing = s["ingest"]
     api, bulk = ing["api"], ing["bulk"]
     out += ["**ingest** — reference: `Embedder.encode_passages` alone on the same statement and offer texts", "",
@@ -130,8 +131,29 @@ def _scale(s: dict[str, Any]) -> list[str]:
     out += ["", f"**memory** — RSS after the runs: API process {_ms(mem['api_mb'])} MB (bare endpoint "
             f"{_ms(mem['bare_mb'])} MB), Neo4j {_ms(mem['neo4j_mb'])} MB, this benchmark process "
             f"{_ms(mem['bench_mb'])} MB. Neo4j settings: heap {mem['heap']}, page cache {mem['pagecache']} "
-            f"(sized from the store by `benchmarks.pool`), transaction memory 1g.", ""]
+            f"(sized from the store, `graph.config.sized_memory`), transaction memory 1g.", ""]
     return out
+
+
+def _freshness(f: dict[str, Any] | None) -> list[str]:
+    if not f:
+        return []
+    before, after = f["global"], f["scoped"]
+    return [f"**freshness** — `matches` reads served from stored results under a mixed load ({f['rounds']} rounds "
+            f"of one provider registration + {f['reads_per_round']} reads of {f['needs']} needs, "
+            "`benchmarks.freshness_bench`); reference: the same sequence with one global version bumped by every "
+            "write (the design before scoped invalidation)", "",
+            "| invalidation | reads | served from storage | share | recomputes, ratio to the reference | wall time s |",
+            "|---|---:|---:|---:|---:|---:|",
+            f"| global version (reference) | {before['reads']} | {before['served']} | {_pct(before['share_served'])} "
+            f"| {_x(ratio(recomputes(before), recomputes(before)))} | {before['seconds']:.0f} |",
+            f"| scoped (provinces, dirty marks) | {after['reads']} | {after['served']} | "
+            f"{_pct(after['share_served'])} | {_x(ratio(recomputes(after), recomputes(before)))} | "
+            f"{after['seconds']:.0f} |", ""]
+
+
+def recomputes(mode: dict[str, Any]) -> int:
+    return mode["reads"] - mode["served"]
 
 
 def _pct(share: float | None) -> str:

@@ -5,7 +5,8 @@
     python -m benchmarks.run --scales 10000 --no-write --json out.json
 
 Per pool size: a dedicated local Neo4j (``bench10k`` …, kept in .cache; the pool is generated only when
-missing, see :mod:`benchmarks.pool`), then matching (:mod:`benchmarks.matching_bench`), ingest
+missing, see :mod:`benchmarks.pool`), then matching (:mod:`benchmarks.matching_bench`), freshness under a mixed load
+(:mod:`benchmarks.freshness_bench`), ingest
 (:mod:`benchmarks.ingest_bench`), API throughput (:mod:`benchmarks.api_bench`) and memory. The section
 between the markers in BENCHMARKS.md is rewritten (:mod:`benchmarks.report`); the rest is left alone.
 Ingest adds providers to the pool (new ids; they do not disturb the matching figures of a later run
@@ -22,13 +23,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks import api_bench, ingest_bench, matching_bench, report
+from benchmarks import api_bench, freshness_bench, ingest_bench, matching_bench, report
 from benchmarks.pool import open_pool, rss_mb
 from graph import server
 from graph.config import PROJECT_ROOT
 
-FULL = {"needs": 100, "seconds": 10.0, "api_ingest": 100, "bulk_ingest": 1000, "concurrency": (1, 8, 32)}
-QUICK = {"needs": 5, "seconds": 1.0, "api_ingest": 5, "bulk_ingest": 20, "concurrency": (1, 8, 32)}
+FULL = {"needs": 100, "seconds": 10.0, "api_ingest": 100, "bulk_ingest": 1000, "concurrency": (1, 8, 32),
+        "fresh_rounds": 8}
+QUICK = {"needs": 5, "seconds": 1.0, "api_ingest": 5, "bulk_ingest": 20, "concurrency": (1, 8, 32),
+         "fresh_rounds": 2}
 
 
 def _log(message: str) -> None:
@@ -46,12 +49,17 @@ async def _staff_token(db: Any) -> str:
 async def bench_scale(scale: int, embedder: Any, plan: dict[str, Any], instance: str | None) -> dict[str, Any]:
     from graph.repositories import bulk, providers
     from graph.repositories.paging import PageRequest
+    from matching import engine
 
     pool = await open_pool(scale, embedder, instance=instance, log=_log)
     try:
         _log(f"[{scale:,}] matching: {plan['needs']} needs …")
         matching = (await matching_bench.run(pool.db, embedder, plan["needs"])).table()
-        need_ids = await bulk.open_need_ids(pool.db, plan["needs"])  # their stored matches are current now
+        _log(f"[{scale:,}] freshness under a mixed read/write load …")
+        freshness = await freshness_bench.run(pool.db, embedder, needs=24, rounds=plan["fresh_rounds"], reads=6)
+        need_ids = await bulk.open_need_ids(pool.db, plan["needs"])
+        for need_id in need_ids:  # stored matches current again for the API's `matches (stored)`
+            await engine.match_need(pool.db, embedder, need_id, first=10)
         provider_ids = [row["id"] for row in await providers.page(pool.db, {}, PageRequest(sort="NAME", limit=200))]
         token = await _staff_token(pool.db)
         served = await asyncio.to_thread(api_bench.start_api, pool.uri)  # `gongxu serve`, its own process
@@ -72,7 +80,7 @@ async def bench_scale(scale: int, embedder: Any, plan: dict[str, Any], instance:
                      "providers": counts["providers"],
                      "statements": counts["statements"], "offers": counts["offers"], "needs": counts["needs"],
                      "store_mb": store_mb, "generated": pool.generated},
-            "matching": matching, "api": api, "ingest": ingest,
+            "matching": matching, "freshness": freshness, "api": api, "ingest": ingest,
             "memory": {"api_mb": api["api_rss_mb"], "bare_mb": api["bare_rss_mb"], "neo4j_mb": rss_mb(pool.pid),
                        "bench_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                        "heap": pool.settings.heap, "pagecache": pool.settings.pagecache},

@@ -1,9 +1,10 @@
 """The one async gateway to Neo4j: every Cypher statement of gongxu runs through :class:`Database`.
 
 It always names the database (saves a round trip per query), uses managed transactions
-(``execute_read`` / ``execute_write``, so ``neo4j://`` routing to a cluster works and transient
-errors are retried), and counts round trips per logical operation so tests can assert that an API
-call costs a bounded number of them (the N+1 guard).
+(``execute_read`` / ``execute_write``, so with a ``neo4j://`` URI reads go to followers and writes to
+the leader, and transient errors are retried), shares one bookmark manager across its sessions (causal
+consistency: a read sees the process's earlier writes, see docs/SCALING.md), and counts round trips
+per logical operation so tests can assert that an API call costs a bounded number of them (the N+1 guard).
 
 Failure is bounded too: every transaction has a server-side timeout (``GONGXU_NEO4J_TX_TIMEOUT_S``,
 default 120 s) and retries of transient failures stop after ``GONGXU_NEO4J_RETRY_S`` (default 2 s), so
@@ -107,6 +108,10 @@ class Database:
         self.database = database
         self.tx_timeout = tx_timeout if tx_timeout is not None else _env_seconds("GONGXU_NEO4J_TX_TIMEOUT_S",
                                                                                   DEFAULT_TX_TIMEOUT_S)
+        # One bookmark manager for every session of this process: a read routed to a cluster
+        # follower waits until that follower has applied the process's earlier writes (read your
+        # writes, e.g. the stored matches just written). On a single server it costs nothing.
+        self.bookmarks = AsyncGraphDatabase.bookmark_manager()
 
     @classmethod
     def connect(cls, uri: str, user: str | None, password: str | None, database: str = "neo4j",
@@ -138,7 +143,7 @@ class Database:
             return await work(Tx(tx))
 
         try:
-            async with self.driver.session(database=self.database) as session:
+            async with self.driver.session(database=self.database, bookmark_manager=self.bookmarks) as session:
                 return await session.execute_read(run)
         except Exception as exc:
             if _unavailable(exc):
@@ -156,7 +161,7 @@ class Database:
             return await work(Tx(tx))
 
         try:
-            async with self.driver.session(database=self.database) as session:
+            async with self.driver.session(database=self.database, bookmark_manager=self.bookmarks) as session:
                 return await session.execute_write(run)
         except Exception as exc:
             if _unavailable(exc):

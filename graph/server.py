@@ -13,6 +13,7 @@ Everything that can go wrong for a user (no Java, no Maven, port taken, unreacha
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -25,7 +26,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.config import PROJECT_ROOT, Neo4jSettings, cache_dir
+from graph.config import PROJECT_ROOT, Neo4jSettings, cache_dir, sized_memory
 
 NEO4J_VERSION = "5.26.28"
 POM = PROJECT_ROOT / "graph" / "neo4j_runtime" / "pom.xml"
@@ -254,6 +255,18 @@ def wait_ready(uri: str, timeout: float = READY_TIMEOUT_S, pid: int | None = Non
     raise Neo4jSetupError(f"Neo4j at {uri} was not ready after {timeout:.0f}s ({last}); see {log}")
 
 
+def store_bytes(instance: str) -> int:
+    """The size on disk of an instance's databases and transaction logs (0 before the first start)."""
+    root = instance_dir(instance) / "data"
+    return sum(f.stat().st_size for f in root.rglob("*") if f.is_file()) if root.exists() else 0
+
+
+def sized_settings(settings: Neo4jSettings) -> Neo4jSettings:
+    """``settings`` with ``auto`` memory resolved from the instance's store (``graph.config.sized_memory``)."""
+    heap, pagecache = sized_memory(settings, store_bytes(settings.instance))
+    return dataclasses.replace(settings, heap=heap, pagecache=pagecache)
+
+
 def status(instance: str) -> dict | None:
     """The running local server of this instance ({pid, port, uri, started_at}), or None."""
     state = _read_state(instance)
@@ -282,6 +295,8 @@ def start_local(settings: Neo4jSettings, port: int | None = None) -> dict:
             f"port {wanted} on 127.0.0.1 is taken by another process: stop it, or set "
             f"GONGXU_NEO4J_PORT to a free port, or point NEO4J_URI at that server if it is a Neo4j."
         )
+    settings = sized_settings(settings)
+    heap, pagecache = settings.heap, settings.pagecache
     conf_dir = _write_conf(instance, wanted, settings)
     log = instance_dir(instance) / "logs" / "console.log"
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -295,7 +310,7 @@ def start_local(settings: Neo4jSettings, port: int | None = None) -> dict:
                                 start_new_session=True, cwd=instance_dir(instance))
     uri = f"bolt://127.0.0.1:{wanted}"
     state = {"pid": proc.pid, "port": wanted, "uri": uri, "log": str(log), "started_at": time.time(),
-             "version": NEO4J_VERSION}
+             "version": NEO4J_VERSION, "heap": heap, "pagecache": pagecache}
     _state_file(instance).write_text(json.dumps(state))
     try:
         wait_ready(uri, pid=proc.pid, log=log)

@@ -218,9 +218,10 @@ async def match_need(db: Database, embedder: Embedder, need_id: str, *, as_of: d
     today = freshness.today()
     as_of = as_of or today
     if need is None:
-        need, signature = await asyncio.gather(load_need(db, need_id), freshness_repo.data_signature(db))
+        need, signature = await asyncio.gather(load_need(db, need_id),
+                                           freshness_repo.data_signature(db, need_id))
     else:
-        signature = await freshness_repo.data_signature(db)
+        signature = await freshness_repo.data_signature(db, need.id)
     if as_of != today:
         candidates = await compute_candidates(db, embedder, need, as_of, linker=linker)
         results = [_result(c, as_of) for c in candidates

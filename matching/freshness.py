@@ -6,10 +6,10 @@ hashes
 * the engine version (a change of scoring code invalidates everything),
 * the ``as_of`` date (feasibility windows move every day),
 * the need's ``updated_at`` and status,
-* the global ``data_version`` — bumped in the same transaction as any write to matching inputs
-  (``graph.repositories.freshness.bump_data_version``),
-* label and relationship counts from Neo4j's count store, which catch additions and deletions even
-  from a writer that forgot to bump.
+* the versions the need depends on (its regions' provinces, or every province for a need without a
+  region restriction, and the global version) and the need's dirty counter — marked in the same
+  transaction as any write that can change its matches (``graph.repositories.freshness.mark_stale``;
+  docs/MATCHING.md §8 says which write marks what).
 
 ``matches`` recomputes when the fingerprint differs or the stored result is older than
 :data:`MAX_AGE` (a backstop, not the mechanism). ACCEPTED and REJECTED matches are never replaced.

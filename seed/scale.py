@@ -193,7 +193,7 @@ async def generate(db: Database, embedder: Embedder, providers: int, *, batch: i
         return ([_provider_row(b.provider) for b in bundles],
                 [_statement_row(s, _AsIs(v), _code_links(list(s.capability_codes)))
                  for s, v in zip(statements, s_vectors, strict=True)],
-                [_offer_row(o, _AsIs(v), _code_links([o.capability_code]))
+                [_offer_row(o, _AsIs(v), _code_links([o.capability_code] if o.capability_code else []))
                  for o, v in zip(offers, o_vectors, strict=True)],
                 time.perf_counter() - t0)
 

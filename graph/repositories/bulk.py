@@ -18,15 +18,20 @@ from typing import Any
 
 from graph.db import Database, Tx
 from graph.migrations import FULLTEXT_INDEXES, VECTOR_INDEXES
-from graph.repositories.freshness import bump_data_version
+from graph.repositories.freshness import bump_data_version, mark_stale
 
 
-def _bumping(work: Callable[[Tx], Awaitable[None]]) -> Callable[[Tx], Awaitable[None]]:
-    """The write plus the data-version bump that marks stored match lists stale, in one transaction."""
+def _bumping(work: Callable[[Tx], Awaitable[None]], rows: list[dict[str, Any]],
+             fresh: bool) -> Callable[[Tx], Awaitable[None]]:
+    """The write plus the freshness marks of what it wrote (``graph.repositories.freshness``), in one
+    transaction. A fresh load (new nodes, often 10⁴ of them) bumps the global version instead."""
 
     async def both(tx: Tx) -> None:
         await work(tx)
-        await bump_data_version(tx)
+        if fresh:
+            await bump_data_version(tx)
+        else:
+            await mark_stale(tx, [row["id"] for row in rows])
 
     return both
 
@@ -82,7 +87,7 @@ async def upsert_providers(db: Database, rows: list[dict[str, Any]], fresh: bool
                       "WHERE h.valid_until IS :: STRING SET h.valid_until = date(h.valid_until)",
                       ids=[r["id"] for r in rows])
 
-    await db.write_tx(_bumping(work))
+    await db.write_tx(_bumping(work, rows, fresh))
 
 
 def _region_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -105,7 +110,7 @@ async def upsert_enterprises(db: Database, rows: list[dict[str, Any]], fresh: bo
         await _replace_links(tx, _region_rows(rows), "Enterprise", "LOCATED_IN", "Region", "region_codes", fresh=fresh)
         await _replace_links(tx, rows, "Enterprise", "IN_INDUSTRY", "Industry", "industry_codes", fresh=fresh)
 
-    await db.write_tx(_bumping(work))
+    await db.write_tx(_bumping(work, rows, fresh))
 
 
 async def upsert_capability_statements(db: Database, rows: list[dict[str, Any]], fresh: bool = False) -> None:
@@ -117,7 +122,7 @@ async def upsert_capability_statements(db: Database, rows: list[dict[str, Any]],
         await _replace_links(tx, rows, "CapabilityStatement", "ABOUT", "Capability", "links",
                              rel_props=("confidence", "method"), fresh=fresh)
 
-    await db.write_tx(_bumping(work))
+    await db.write_tx(_bumping(work, rows, fresh))
 
 
 async def upsert_capacity_offers(db: Database, rows: list[dict[str, Any]], fresh: bool = False) -> None:
@@ -140,7 +145,7 @@ async def upsert_capacity_offers(db: Database, rows: list[dict[str, Any]], fresh
         await _replace_links(tx, _material_rows(rows), "CapacityOffer", "IN_MATERIAL", "Material",
                              "material_codes", fresh=fresh)
 
-    await db.write_tx(_bumping(work))
+    await db.write_tx(_bumping(work, rows, fresh))
 
 
 async def upsert_needs(db: Database, rows: list[dict[str, Any]], fresh: bool = False) -> None:
@@ -162,7 +167,7 @@ async def upsert_needs(db: Database, rows: list[dict[str, Any]], fresh: bool = F
         await _replace_links(tx, rows, "Need", "WITHIN_REGION", "Region", "region_codes", fresh=fresh)
         await _replace_links(tx, _material_rows(rows), "Need", "IN_MATERIAL", "Material", "material_codes", fresh=fresh)
 
-    await db.write_tx(_bumping(work))
+    await db.write_tx(_bumping(work, rows, fresh))
 
 
 # ------------------------------------------------------------------------------- bulk-load indexes

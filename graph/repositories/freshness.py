@@ -1,7 +1,24 @@
-"""Cypher of match freshness: the global data version and the signature stored matches are checked against.
+"""Cypher of match freshness: scoped data versions, per-need dirty marks, and a need's signature.
 
-``matching/freshness.py`` hashes :func:`data_signature` into a need's matches fingerprint; every write
-to a matching input calls :func:`bump_data_version` in its own transaction.
+``matching/freshness.py`` hashes :func:`data_signature` into a need's matches fingerprint. A write
+to a matching input marks stale only the stored match lists it can change (docs/MATCHING.md §8,
+docs/SCALING.md "Freshness"):
+
+* **region versions** — ``(:MatchingState {key: 'region:<province code>'})``, bumped by a write to a
+  provider (its row, certifications, statements, offers) located in that province. Region is a
+  hard constraint, so a provider outside every region of a need can never enter its matches: a
+  need restricted to regions depends only on their provinces' versions; a need without a region
+  restriction depends on all of them. Writes in different provinces touch different nodes, so
+  they no longer serialise on one.
+* **dirty marks** — ``Need.matches_dirty``, a counter incremented on every need whose stored
+  matches include a provider that was written (it may have dropped out or changed score, even
+  if it moved to another province) or whose own row or enterprise was written. A counter, not a
+  cleared fingerprint, so a recompute that read the old value and stores afterwards is stale again.
+* **the global version** ``(:MatchingState {key: 'all'})`` — every need depends on it; bumped by
+  writes whose scope is unknown (reference data, test fixtures, a fresh bulk load).
+
+A write that is only about a need (posting, updating, closing one) touches no version: another
+need's matches cannot depend on it.
 """
 
 from __future__ import annotations
@@ -10,46 +27,115 @@ from typing import Any
 
 from graph.db import Database, Tx
 
-DATA_VERSION_BUMP = ("MERGE (state:MatchingState {key: 'global'}) "
+GLOBAL_KEY = "all"
+DATA_VERSION_BUMP = ("MERGE (state:MatchingState {key: 'all'}) "
                      "SET state.data_version = coalesce(state.data_version, 0) + 1")
 
+# The province of a region (itself for a province; a city's province; else the region itself).
+_PROVINCE_OF = ("CASE WHEN {r}.level = 'PROVINCE' THEN {r}.code "
+                "ELSE coalesce(head([({r})-[:PART_OF]->(pp:Region {{level: 'PROVINCE'}}) | pp.code]), {r}.code) END")
+
+# Providers a write is about, found from the ids of what it wrote (each lookup an index seek).
+_MARK_STALE = """
+UNWIND $ids AS id
+CALL (id) {
+  MATCH (p:Provider {id: id}) RETURN p
+  UNION
+  MATCH (p:Provider)-[:STATES]->(:CapabilityStatement {id: id}) RETURN p
+  UNION
+  MATCH (p:Provider)-[:OFFERS]->(:CapacityOffer {id: id}) RETURN p
+}
+WITH collect(DISTINCT p) AS providers
+CALL (providers) {
+  UNWIND providers AS p
+  OPTIONAL MATCH (p)-[:LOCATED_IN]->(r:Region)
+  WITH DISTINCT CASE WHEN r IS NULL THEN 'region:none'
+                     ELSE 'region:' + """ + _PROVINCE_OF.format(r="r") + """ END AS key
+  ORDER BY key
+  MERGE (state:MatchingState {key: key})
+  SET state.data_version = coalesce(state.data_version, 0) + 1
+  RETURN count(*) AS versions
+}
+CALL (providers) {
+  UNWIND providers AS p
+  MATCH (n:Need)-[:HAS_MATCH]->(:Match)-[:WITH_PROVIDER]->(p)
+  WITH DISTINCT n
+  SET n.matches_dirty = coalesce(n.matches_dirty, 0) + 1
+  RETURN count(*) AS via_matches
+}
+CALL () {
+  UNWIND $ids AS id
+  CALL (id) {
+    MATCH (n:Need {id: id}) RETURN n
+    UNION
+    MATCH (:Enterprise {id: id})-[:POSTED]->(n:Need) RETURN n
+  }
+  WITH DISTINCT n
+  SET n.matches_dirty = coalesce(n.matches_dirty, 0) + 1
+  RETURN count(*) AS needs
+}
+RETURN size(providers) AS providers, versions, via_matches, needs,
+       COUNT { MATCH (e:Enterprise) WHERE e.id IN $ids } AS enterprises
+"""
+
+_DECISION_STALE = """
+MATCH (n:Need)-[:HAS_MATCH]->(:Match {id: $match_id})-[:WITH_PROVIDER]->(p:Provider)
+SET n.matches_dirty = coalesce(n.matches_dirty, 0) + 1
+WITH n, p
+MATCH (other:Need)-[:HAS_MATCH]->(:Match)-[:WITH_PROVIDER]->(p) WHERE other <> n
+WITH DISTINCT other
+SET other.matches_dirty = coalesce(other.matches_dirty, 0) + 1
+RETURN count(*) AS needs
+"""
+
+# The versions a need depends on: the provinces its regions cover (every province when it has
+# none) and the global key, plus its own dirty counter.
 _SIGNATURE = """
-OPTIONAL MATCH (state:MatchingState)
-WITH max(state.data_version) AS data_version
-CALL () { OPTIONAL MATCH (o:CapacityOffer) WHERE o.updated_at IS NOT NULL
-          WITH o ORDER BY o.updated_at DESC LIMIT 1 RETURN toString(o.updated_at) AS offers_updated }
-CALL () { OPTIONAL MATCH (p:Provider) WHERE p.updated_at IS NOT NULL
-          WITH p ORDER BY p.updated_at DESC LIMIT 1 RETURN toString(p.updated_at) AS providers_updated }
-RETURN data_version, offers_updated, providers_updated,
-       COUNT { MATCH (:Provider) } AS providers,
-       COUNT { MATCH (:CapabilityStatement) } AS statements,
-       COUNT { MATCH (:CapacityOffer) } AS offers,
-       COUNT { MATCH ()-[:HOLDS]->() } AS holds,
-       COUNT { MATCH ()-[:ABOUT]->() } AS about,
-       COUNT { MATCH ()-[:OF_PROCESS]->() } AS of_process,
-       COUNT { MATCH ()-[:LOCATED_IN]->() } AS located_in
+OPTIONAL MATCH (n:Need {id: $need_id})
+WITH n, [(n)-[:WITHIN_REGION]->(r:Region) | r] AS regions
+CALL (regions) {
+  UNWIND regions AS r
+  MATCH (member:Region)-[:PART_OF*0..3]->(r)
+  RETURN collect(DISTINCT 'region:' + """ + _PROVINCE_OF.format(r="member") + """) AS keys
+}
+OPTIONAL MATCH (state:MatchingState) WHERE size(regions) = 0 OR state.key IN keys + ['all']
+WITH n, collect([state.key, state.data_version]) AS versions
+RETURN versions, coalesce(n.matches_dirty, 0) AS dirty
 """
 
 
-async def bump_data_version(tx: Tx) -> None:
-    """Mark every stored match list stale. Call in the transaction of any write to matching inputs.
+async def mark_stale(tx: Tx, ids: list[str | None]) -> dict[str, int]:
+    """Mark stale what a write to these objects can change. Call in the write's transaction.
 
-    Matching inputs: needs, providers (and their certifications, region), capability statements,
-    capacity offers (incl. booked volume), match decisions.
+    ``ids`` are the written objects (providers, statements, offers, needs, enterprises; ``None``
+    ignored). When none of them is found (a write of something else), the global version is bumped;
+    an enterprise without needs (just registered) marks nothing.
     """
+    wanted = [i for i in ids if i]
+    rows = await tx.rows(_MARK_STALE, ids=wanted) if wanted else []
+    touched = rows[0] if rows else {"providers": 0, "versions": 0, "via_matches": 0, "needs": 0, "enterprises": 0}
+    if not (touched["providers"] or touched["needs"] or touched["enterprises"]):
+        await tx.rows(DATA_VERSION_BUMP)
+    return dict(touched)
+
+
+async def mark_decision_stale(tx: Tx, match_id: str) -> None:
+    """A decision on a match: its need, and every need whose stored matches include the same
+    provider (an acceptance books the offer's volume), are stale."""
+    await tx.rows(_DECISION_STALE, match_id=match_id)
+
+
+async def bump_data_version(tx: Tx) -> None:
+    """Mark every stored match list stale (the global version): for writes of unknown scope."""
     await tx.rows(DATA_VERSION_BUMP)
 
 
-async def data_signature(db: Database) -> dict[str, Any]:
-    """The global data version, the latest ``updated_at`` of offers and providers, and label and
-    relationship counts (O(1) each in Neo4j's count store).
+async def data_signature(db: Database, need_id: str | None = None) -> dict[str, Any]:
+    """What a need's stored matches are checked against: the versions it depends on and its dirty counter.
 
-    Besides the version (the contract), the timestamps catch edits by writers that stamp
-    ``updated_at`` and the counts catch additions and deletions, even from a writer that forgot to
-    bump. The two "latest ``updated_at``" lookups are written as ORDER BY … LIMIT 1 so that a range
-    index on ``updated_at`` (see docs/MATCHING.md) turns them into index lookups; without one they
-    scan offers and providers (milliseconds at 10⁴ nodes).
+    Without ``need_id`` (or for an unknown need), every version: the conservative signature.
     """
-    rows = await db.read(_SIGNATURE)
-    return rows[0]
-
+    rows = await db.read(_SIGNATURE, need_id=need_id or "")
+    row = rows[0] if rows else {"versions": [], "dirty": 0}
+    versions = sorted((key, version) for key, version in row["versions"] if key is not None)
+    return {"versions": versions, "dirty": row["dirty"]}

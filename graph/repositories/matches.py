@@ -16,6 +16,7 @@ from typing import Any
 from graph.db import Database, Tx
 from graph.repositories import deals
 from graph.repositories.constraints import offer_feasibility
+from graph.repositories.freshness import mark_decision_stale
 
 # ------------------------------------------------------------------------------------- stored matches
 
@@ -212,3 +213,4 @@ async def decide(tx: Tx, match_id: str, status: str, reason: str | None, actor: 
     # first: the transition reads the status it comes from (and bumps the data version)
     await deals.transition(tx, match_id, status, by_role=by_role, by_org=by_org, actor=actor, note=reason)
     await tx.one(_DECIDE, match_id=match_id, status=status, reason=reason, actor=actor)
+    await mark_decision_stale(tx, match_id)

@@ -56,21 +56,69 @@ RETURN 'TAXONOMY' AS source, p, score
 """
 # Constraint-first retrieval: when the need restricts region or certification, the approximate
 # vector index over everyone may return few providers that pass, so the providers that pass are
-# also ranked by exact cosine (a scan of a subset the constraint already made small).
-_SCAN_TAIL = """
-WITH DISTINCT p
-MATCH (p)-[:STATES|OFFERS]->(s) WHERE s.embedding IS NOT NULL AND coalesce(s.status, 'PUBLISHED') = 'PUBLISHED'
-WITH p, max(2 * vector.similarity.cosine(s.embedding, $vector) - 1) AS score
-ORDER BY score DESC LIMIT $k
+# also ranked by exact cosine. The cost of an exact scan grows with the set the constraint leaves
+# (a province group or ISO 9001 is most of the pool), so the scan is bounded:
+#
+# * a small set (at most $scan_max providers) is scanned whole — exact cosine over each member's
+#   statements and published offers; this is the case the branch exists for;
+# * a large set is not scanned: its members are the providers linked to the need's taxonomy scope
+#   ($codes) that pass the constraint (exact cosine), plus the vector index queried with a k widened
+#   by the inverse of the set's share of the pool ($k_wide, at most $k_wide_max) and filtered to the
+#   set. A set holding a share s of the pool gets ≈ s · k_wide index hits, so the widened query
+#   returns about as many passing providers as a plain query would without the constraint.
+#
+# Each part yields (p, score); the branch keeps the best $k. See docs/SCALING.md for the figures.
+_SCAN_COSINE = """
+  MATCH (p)-[:STATES|OFFERS]->(s) WHERE s.embedding IS NOT NULL AND coalesce(s.status, 'PUBLISHED') = 'PUBLISHED'
+  RETURN p, max(2 * vector.similarity.cosine(s.embedding, $vector) - 1) AS score
+"""
+_SCAN_WIDE_K = ("CASE WHEN wide > $k_wide_max THEN $k_wide_max WHEN wide < $k THEN $k "
+                "ELSE toInteger(wide) END")
+
+
+def _scan_branch(head: str, keep: str, small: str, passes: str) -> str:
+    """The bounded constraint-first scan: ``head`` binds ``members`` (the set's size) and ``keep``;
+    ``small`` matches every ``p`` of the set; ``passes`` says whether a ``p`` is in it."""
+    return head + f"""
+CALL (members, {keep}) {{
+  WITH members, {keep} WHERE members <= $scan_max
+  {small}
+  WITH DISTINCT p{_SCAN_COSINE} UNION ALL
+  WITH members, {keep} WHERE members > $scan_max
+  MATCH (c:Capability) WHERE c.code IN $codes
+  MATCH (p:Provider)-[:STATES|OFFERS]->()-[:ABOUT|OF_PROCESS]->(c)
+  WITH DISTINCT p, {keep} WHERE {passes}{_SCAN_COSINE} UNION ALL
+  WITH members, {keep} WHERE members > $scan_max
+  WITH {keep}, $k * COUNT {{ (:Provider) }} / members AS wide
+  CALL db.index.vector.queryNodes('capability_statement_embedding', {_SCAN_WIDE_K}, $vector)
+    YIELD node, score
+  MATCH (p:Provider)-[:STATES]->(node)
+  WITH p, score, {keep} WHERE {passes}
+  RETURN p, max(2 * score - 1) AS score
+}}
+WITH p, max(score) AS score ORDER BY score DESC LIMIT $k
 RETURN 'SCAN' AS source, p, score
 """
-_SCAN_REGION = """
+
+
+_SCAN_REGION = _scan_branch(
+    """
 MATCH (r:Region) WHERE r.code IN $regions
-MATCH (p:Provider)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(r)
-""" + _SCAN_TAIL
-_SCAN_CERT = f"""
-MATCH (:Certification {{code: $certs[0]}})<-[h:HOLDS]-(p:Provider) WHERE {ACTIVE_CERT}
-""" + _SCAN_TAIL
+WITH collect(r) AS regions
+WITH regions, reduce(total = 0, r IN regions |
+       total + COUNT { (:Provider)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(r) }) AS members""",
+    keep="regions",
+    small="UNWIND regions AS r\n  MATCH (p:Provider)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(r)",
+    passes="EXISTS { (p)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(r) WHERE r IN regions }")
+_SCAN_CERT = _scan_branch(
+    """
+MATCH (cert:Certification {code: $certs[0]})
+WITH cert, COUNT { (cert)<-[:HOLDS]-(:Provider) } AS members""",
+    keep="cert",
+    small=f"MATCH (cert)<-[h:HOLDS]-(p:Provider) WHERE {ACTIVE_CERT}",
+    passes=f"EXISTS {{ MATCH (p)-[h:HOLDS]->(cert) WHERE {ACTIVE_CERT} }}")
+SCAN_MAX = 1500  # providers an exact scan may cover (≈ 3,300 statement and offer vectors)
+SCAN_WIDE_K_MAX = 1000  # the widened vector query of a large constrained set
 
 _RETRIEVAL_TAIL = f"""
 }}
@@ -116,7 +164,8 @@ async def retrieve_providers(db: Database, *, need_id: str, vector: list[float],
     scan = "REGION" if regions else "CERT" if certs else None
     query = _retrieval_query(kind == "CAPACITY", bool(text), bool(codes), scan)
     return await db.read(query, need_id=need_id, vector=vector, text=text or "", codes=codes, regions=regions,
-                         certs=certs, as_of=as_of, k=k, k_taxonomy=k_taxonomy)
+                         certs=certs, as_of=as_of, k=k, k_taxonomy=k_taxonomy,
+                         scan_max=SCAN_MAX, k_wide_max=SCAN_WIDE_K_MAX)
 
 
 _OPPORTUNITY_RETRIEVAL = """

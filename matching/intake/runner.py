@@ -13,7 +13,7 @@ In order:
 2. **replay** — with a client mutation id, a command already done returns its first result;
 3. **prepare** — the subject's checks (:mod:`matching.validation`), term resolution, linking, embedding;
 4. **write** — one transaction: the object check (NOT_FOUND when the viewer may not see the object,
-   FORBIDDEN when it may see but not change it), the writes, the data-version bump and the
+   FORBIDDEN when it may see but not change it), the writes, the freshness marks (what the write can change) and the
    idempotency record commit whole or not at all.
 """
 
@@ -189,7 +189,7 @@ class Intake:
             found = await plan.write(tx)
             if found is not None:
                 owner[0] = found
-            await freshness.bump_data_version(tx)  # stored match lists are stale from now on
+            await freshness.mark_stale(tx, [plan.id, owner[0]])  # the stored match lists it can change
             if key is not None:
                 await client_mutations.record(tx, key, plan.id)
 

@@ -57,11 +57,15 @@ async def test_quick_run_reports_every_section_with_reference_and_ratio(tiny_poo
     assert memory["api_mb"] and memory["bare_mb"] and memory["bench_mb"]
 
     section = report.render(result)
-    for heading in ("**matching**", "**ingest**", "**API**", "**memory**", "recall@10"):
+    fresh = scale["freshness"]
+    for mode in ("global", "scoped"):
+        assert fresh[mode]["reads"] == run.QUICK["fresh_rounds"] * fresh["reads_per_round"], mode
+    assert fresh["global"]["served"] == 0  # the reference: every write made every stored list stale
+    for heading in ("**matching**", "**freshness**", "**ingest**", "**API**", "**memory**", "recall@10"):
         assert heading in section, heading
     table_rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| ---")
-                  and not line.startswith(("| state", "| path", "| query"))]
-    assert len(table_rows) == 3 + 2 + 9  # matching states, ingest paths, API query × clients
+                  and not line.startswith(("| state", "| path", "| query", "| invalidation"))]
+    assert len(table_rows) == 3 + 2 + 2 + 9  # matching states, freshness modes, ingest paths, API query × clients
     for line in table_rows:
         assert "×" in line, line  # every figure has a ratio against its reference
 

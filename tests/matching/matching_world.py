@@ -14,7 +14,6 @@ from typing import Any
 
 from graph.db import Database
 from graph.repositories import bulk
-from graph.repositories import freshness as freshness_repo
 from matching.embedding_cache import EmbeddingCache
 from matching.freshness import today
 
@@ -147,7 +146,6 @@ class World:
         vectors = self.cache.passages([r["process_text"] for r in rows])
         await bulk.upsert_capacity_offers(self.db, [{**r, "embedding": v.tolist()}
                                                     for r, v in zip(rows, vectors, strict=True)])
-        await self.bump()
 
     async def offer(self, provider_id: str, **changes: Any) -> None:
         """Change one offer (as an API update would) and mark matches stale."""
@@ -157,18 +155,13 @@ class World:
     async def need(self, row: dict[str, Any]) -> str:
         vector = self.cache.queries([f"{row['title']}。{row['description']}"])[0]
         await bulk.upsert_needs(self.db, [{**row, "embedding": vector.tolist()}])
-        await self.bump()
         return row["id"]
 
     async def provider(self, provider_id: str, **changes: Any) -> None:
         base = next(p for p in PROVIDERS if p["id"] == provider_id)
         row = {k: v for k, v in {**base, **changes}.items() if k not in ("statement", "links")}
         await bulk.upsert_providers(self.db, [row])
-        await self.bump()
 
-    async def bump(self) -> None:
-        """Writers bump the data version in their transaction (docs/MATCHING.md, Freshness)."""
-        await self.db.write_tx(freshness_repo.bump_data_version)
 
 
 def as_of() -> date:

@@ -1,9 +1,9 @@
-"""Reverse matching, decisions as evidence, and stored matches that never go stale."""
+"""Reverse matching, decisions as evidence, and stored matches that go stale exactly when a write can change them."""
 
 from __future__ import annotations
 
 import pytest
-from matching_world import CHENGDU, MLPS, World, capacity_need, link, service_need
+from matching_world import CHENGDU, MLPS, SUZHOU, World, capacity_need, link, service_need
 
 from graph.repositories import bulk
 from matching import engine, feedback
@@ -136,3 +136,57 @@ async def test_a_changed_need_is_recomputed(world: World):
     await world.need(capacity_need(certification_codes=[], region_codes=["GRP.YANGTZE_DELTA"]))
     page = by_provider(await matches(world, need_id))
     assert "prv_cd_die" not in page and "prv_sz_die" in page
+
+
+# ------------------------------------------------------------------------ freshness scoped to the write
+
+
+async def test_a_write_in_another_province_leaves_a_regional_need_fresh(world: World):
+    need_id = await world.need(capacity_need(certification_codes=[], region_codes=[CHENGDU]))
+    assert (await matches(world, need_id)).recomputed
+    await world.offer("prv_sz_die", monthly_volume=9000)  # Suzhou (Jiangsu): outside the need's region
+    await world.provider("prv_sh_sec", rating=3.0)  # Shanghai
+    assert not (await matches(world, need_id)).recomputed
+    await world.offer("prv_cd_die2", monthly_volume=9000)  # Chengdu (Sichuan): inside it
+    assert (await matches(world, need_id)).recomputed
+
+
+async def test_a_write_to_any_provider_makes_a_need_without_region_stale(world: World):
+    need_id = await world.need(service_need())
+    assert (await matches(world, need_id)).recomputed
+    assert not (await matches(world, need_id)).recomputed
+    await world.provider("prv_sh_pdm", rating=3.5)  # any province may serve a need without a region
+    assert (await matches(world, need_id)).recomputed
+
+
+async def test_posting_a_need_leaves_the_other_needs_fresh(world: World):
+    need_id = await world.need(capacity_need(certification_codes=[], region_codes=[CHENGDU]))
+    assert (await matches(world, need_id)).recomputed
+    await world.need(service_need())  # written with its own dirty mark, no version bump
+    assert not (await matches(world, need_id)).recomputed
+
+
+async def test_a_provider_moving_out_of_the_region_leaves_the_matches_it_was_in(world: World):
+    need_id = await world.need(capacity_need(certification_codes=[], region_codes=[CHENGDU]))
+    assert "prv_cd_die" in by_provider(await matches(world, need_id))
+    await world.provider("prv_cd_die", region_code=SUZHOU)  # bumps Jiangsu only; the stored match marks the need
+    page = await matches(world, need_id)
+    assert page.recomputed and "prv_cd_die" not in by_provider(page)
+
+
+async def test_a_decision_makes_the_needs_sharing_the_provider_stale(world: World):
+    first = await world.need(capacity_need(certification_codes=[], region_codes=[CHENGDU]))
+    second = await world.need(capacity_need("ned_second", certification_codes=[], region_codes=[CHENGDU]))
+    assert "prv_cd_die" in by_provider(await matches(world, first))
+    assert "prv_cd_die" in by_provider(await matches(world, second))
+    assert not (await matches(world, second)).recomputed
+    chosen = by_provider(await matches(world, first))["prv_cd_die"]
+    await feedback.accept_match(world.db, chosen.id, enterprise_id="ent_car")
+    assert (await matches(world, second)).recomputed
+
+
+async def test_a_registered_enterprise_leaves_every_need_fresh(world: World):
+    need_id = await world.need(service_need())
+    assert (await matches(world, need_id)).recomputed
+    await bulk.upsert_enterprises(world.db, [{"id": "ent_new", "name": "新注册企业", "region_code": CHENGDU}])
+    assert not (await matches(world, need_id)).recomputed
