@@ -64,10 +64,12 @@ class HardNeed:
         return self.need.id
 
     def api_input(self) -> dict[str, Any]:
-        """What a client sends: the need's fields with the unit as the user typed it."""
+        """What a client sends: the need's fields with the unit as the user typed it (``unitText``, which the
+        API resolves through the unit words of seed/data/units.jsonl)."""
         values = self.need.api_input()
         if self.typed_unit is not None:
-            values["unit"] = self.typed_unit
+            values.pop("unit", None)
+            values["unitText"] = self.typed_unit
         return values
 
 
