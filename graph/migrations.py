@@ -102,12 +102,19 @@ def _matching_state(_dimension: int) -> list[str]:
     ]
 
 
+def _credit_code_claims(_dimension: int) -> list[str]:
+    """Registration's uniqueness guard (graph/repositories/credit_codes.py): one claim node per
+    party and credit code, MERGEd in the registration's transaction."""
+    return ["CREATE CONSTRAINT credit_code_key IF NOT EXISTS FOR (c:CreditCode) REQUIRE c.key IS UNIQUE"]
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "uniqueness constraints", _constraints),
     Migration(2, "full-text indexes (cjk)", _fulltext),
     Migration(3, "vector indexes", _vectors),
     Migration(4, "lookup indexes", _lookups),
     Migration(5, "matching state and freshness indexes", _matching_state),
+    Migration(6, "credit-code claims (unique registration)", _credit_code_claims),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

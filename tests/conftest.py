@@ -19,7 +19,7 @@ from graph.db import Database
 from graph.server import Connection
 
 ORG_LABELS = ("Enterprise", "Provider", "CapabilityStatement", "CapacityOffer", "Need", "Match", "ApiToken",
-              "ClientMutation")
+              "ClientMutation", "CreditCode")
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import httpx
+
 from matching.credit_code import generate as generate_credit_code
 
 CHEAP = {"query": "{ statistics { providers } }"}

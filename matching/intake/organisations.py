@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.db import Tx
-from graph.repositories import capability_statements, enterprises, providers, tokens
+from graph.repositories import capability_statements, credit_codes, enterprises, providers, tokens
 from graph.viewer import Viewer
 from matching.capability_links import STATEMENT_KINDS
 from matching.intake.capabilities import StatementRow, statement_rows
@@ -53,7 +53,8 @@ async def _prepare_enterprise(step: Step, data: dict[str, Any]) -> Plan:
            "industry_codes": indexed(codes, "industries", data.get("industries"))}
 
     async def write(tx: Tx) -> None:
-        if await enterprises.id_by_credit_code(tx, row["credit_code"]):
+        if (await enterprises.id_by_credit_code(tx, row["credit_code"])
+                or not await credit_codes.claim(tx, "ENTERPRISE", row["credit_code"], row["id"])):
             raise Refusal.of(ErrorCode.DUPLICATE, f"an enterprise with credit code {row['credit_code']} is registered",
                              "credit_code")
         await enterprises.create(tx, row)
@@ -83,7 +84,8 @@ async def _prepare_provider(step: Step, data: dict[str, Any]) -> Plan:
     links = _provider_links(data, codes)
 
     async def write(tx: Tx) -> None:
-        if await providers.id_by_credit_code(tx, row["credit_code"]):
+        if (await providers.id_by_credit_code(tx, row["credit_code"])
+                or not await credit_codes.claim(tx, "PROVIDER", row["credit_code"], provider_id)):
             raise Refusal.of(ErrorCode.DUPLICATE, f"a provider with credit code {row['credit_code']} is registered",
                              "credit_code")
         await providers.create(tx, row)
