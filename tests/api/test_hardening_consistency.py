@@ -83,7 +83,8 @@ async def test_concurrent_registrations_with_one_credit_code_register_once(api, 
             assert len(done) == 1 and len(refused) == 1, (what, code, payloads)
             assert [(e["code"], e["field"]) for e in refused[0]["errors"]] == [("DUPLICATE", "creditCode")]
             assert refused[0][what] is None and refused[0]["token"] is None
-    counts = await db.read("UNWIND $codes AS code RETURN code, COUNT { MATCH (e:Enterprise {credit_code: code}) } AS e, "
+    counts = await db.read("UNWIND $codes AS code RETURN code, "
+                           "COUNT { MATCH (e:Enterprise {credit_code: code}) } AS e, "
                            "COUNT { MATCH (p:Provider {credit_code: code}) } AS p, "
                            "COUNT { MATCH (t:ApiToken) } AS tokens", codes=codes)
     assert {(row["e"], row["p"]) for row in counts} == {(1, 1)}  # an enterprise and a provider may share one
