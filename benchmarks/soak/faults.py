@@ -156,6 +156,12 @@ async def _load_with_faults(url: str, settings: Any, port: int, clients: int, se
                 await asyncio.sleep(0.2)  # a client honouring Retry-After a little
 
     async def faults(http: httpx.AsyncClient) -> None:
+        try:
+            await inject(http)
+        finally:
+            injected.set()  # also when a restart failed: the clients stop at the deadline
+
+    async def inject(http: httpx.AsyncClient) -> None:
         gap = seconds / (kills + 1)
         for _ in range(kills):  # every kill happens, however long a restart takes on a busy machine
             await asyncio.sleep(max(0.0, gap - down_s))
@@ -179,7 +185,6 @@ async def _load_with_faults(url: str, settings: Any, port: int, clients: int, se
                     pass
                 await asyncio.sleep(0.5)
             report.recovery_s.append(time.monotonic() - restarted)
-        injected.set()
 
     async with httpx.AsyncClient(limits=httpx.Limits(max_connections=clients + 2)) as http:
         await asyncio.gather(faults(http), *(client(i, http) for i in range(clients)))
