@@ -40,13 +40,36 @@ from matching.embedding import EmbeddingBusy
 
 # --------------------------------------------------------------------------------------- complexity
 
-COMPLEXITY_BUDGET = 25_000
-LIST_ESTIMATE = 5  # items assumed in a list field that has no `first` (statements, certifications …)
+COMPLEXITY_BUDGET = 50_000  # with lists at their caps (below): 100 providers with their links ≈ 35,000
 DEFAULT_FIRST = 20
+
+# A list field without `first` is counted at its cap — how many items the data can hold — not at a
+# typical size: `regions { parts { partOf { parts { code } } } }` really is 274 × 138 × 4 × 138 objects.
+# Keyed "Type.field" (an interface's entry covers its implementations); a list field not named here
+# counts LIST_CAP_DEFAULT (the input list limit, matching/validation.py MAX_LIST).
+LIST_CAP_DEFAULT = 50
+LIST_CAPS: dict[str, int] = {
+    # Reference data: the largest list the loaded data holds, rounded up (tests/api/test_complexity_caps.py
+    # fails when the reference data outgrows a cap). A tree is capped per level by its widest node.
+    "Query.capabilityTree": 50, "Capability.children": 12, "Capability.path": 3, "Query.capabilities": 350,
+    "Query.regions": 300, "Region.parts": 150, "Region.partOf": 5,
+    "Query.certifications": 50, "Query.industries": 50, "Query.materials": 150, "Query.sharingModes": 4,
+    # Organisation data bounded by the reference data or the write rules (lists of ≤ 50 items).
+    "Provider.certifications": 50, "Provider.industries": 50, "Provider.sharingModes": 4,
+    "Enterprise.industries": 50, "Need.requiredCertifications": 50, "Need.regions": 50,
+    # Computed results with a fixed size.
+    "Query.searchProviders": 50, "ConsortiumProposals.proposals": 3, "Consortium.members": 4,
+    "MatchExplanation.constraints": 12, "MatchExplanation.scoreParts": 12,
+    # TYPICAL, NOT a real cap: statements per provider, offers per manufacturer and links per text have no
+    # write limit small enough to price nested lists at (a provider may add statements one by one; a text
+    # links ≤ 3 nodes plus up to 50 given codes). Counted at a typical size until the write rules cap them.
+    "Provider.capabilities": 5, "Manufacturer.capacityOffers": 5,
+    "CapabilityStatement.capabilities": 5, "CapacityOffer.processes": 5, "Need.capabilities": 5,
+}
 
 
 class _Estimator:
-    """Cost of a selection: 1 per field, times ``first`` (or LIST_ESTIMATE) for what is below a list."""
+    """Cost of a selection: 1 per field, times ``first`` (or the list's cap, LIST_CAPS) for what is below a list."""
 
     def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode],
                  variables: dict[str, Any]):
@@ -89,7 +112,9 @@ class _Estimator:
         field_type = definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type
         if isinstance(field_type, GraphQLList):
             # a connection's edges are already counted by its `first`
-            return 1 if isinstance(parent, GraphQLObjectType) and parent.name.endswith("Connection") else LIST_ESTIMATE
+            if isinstance(parent, GraphQLObjectType) and parent.name.endswith("Connection"):
+                return 1
+            return list_cap(parent, node.name.value)
         return 1
 
     def argument(self, node: FieldNode, definition: GraphQLField, name: str) -> int:
@@ -102,6 +127,15 @@ class _Estimator:
                 return int(value) if isinstance(value, int) else DEFAULT_FIRST
         default = definition.args[name].default_value
         return int(default) if isinstance(default, int) and default is not Undefined else DEFAULT_FIRST
+
+
+def list_cap(parent: Any, name: str) -> int:
+    """The declared cap of ``parent.name`` (or of the interface that declares it)."""
+    for type_name in (parent.name, *(i.name for i in getattr(parent, "interfaces", ()))):
+        cap = LIST_CAPS.get(f"{type_name}.{name}")
+        if cap is not None:
+            return cap
+    return LIST_CAP_DEFAULT
 
 
 def estimate(schema: GraphQLSchema, document: Any, operation_name: str | None, variables: dict[str, Any]) -> int:

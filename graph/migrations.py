@@ -145,6 +145,12 @@ def _deals(_dimension: int) -> list[str]:
     ]
 
 
+def _credit_code_claims(_dimension: int) -> list[str]:
+    """Registration's uniqueness guard (graph/repositories/credit_codes.py): one claim node per
+    party and credit code, MERGEd in the registration's transaction."""
+    return ["CREATE CONSTRAINT credit_code_key IF NOT EXISTS FOR (c:CreditCode) REQUIRE c.key IS UNIQUE"]
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "uniqueness constraints", _constraints),
     Migration(2, "full-text indexes (cjk)", _fulltext),
@@ -153,6 +159,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "matching state and freshness indexes", _matching_state),
     Migration(6, "curation: listing status, audit log, editions", _curation),
     Migration(7, "deals: responses, transitions, ratings", _deals),
+    Migration(8, "credit-code claims (unique registration)", _credit_code_claims),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

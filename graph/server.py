@@ -343,6 +343,23 @@ def stop_local(instance: str, grace: float = STOP_GRACE_S) -> bool:
     return stopped
 
 
+def kill_local(instance: str) -> bool:
+    """SIGKILL the instance's server — no clean shutdown (fault injection: ``benchmarks/soak/faults.py``).
+    True if one was running. ``start_local`` starts it again on the store it left (Neo4j recovers its
+    transaction log)."""
+    state = _read_state(instance)
+    if not state:
+        return False
+    pid = state["pid"]
+    if not (_pid_alive(pid) and _is_our_server(pid, instance)):
+        return False
+    os.kill(pid, signal.SIGKILL)
+    while _pid_alive(pid):
+        time.sleep(0.05)
+    _state_file(instance).unlink(missing_ok=True)
+    return True
+
+
 # ------------------------------------------------------------------------------------------ docker
 
 

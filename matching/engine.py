@@ -208,12 +208,13 @@ def _page(items: list[MatchResult], first: int, after: tuple[float, str] | None,
 async def match_need(db: Database, embedder: Embedder, need_id: str, *, as_of: date | None = None,
                      first: int = 20, after: tuple[float, str] | None = None, min_score: float = 0.0,
                      provider_id: str | None = None, linker: Any = None,
-                     need: NeedContext | None = None) -> MatchPage:
+                     need: NeedContext | None = None, recompute: bool = True) -> MatchPage:
     """A page of the need's matches, best first, recomputed first if the stored ones are stale.
 
     ``as_of`` other than today computes the matches as of that date without storing them (staff and
     tests reproduce a past result); ``provider_id`` restricts the page to that provider's match;
-    ``need`` is the need's context when the caller just loaded it (to check who may see it).
+    ``need`` is the need's context when the caller just loaded it (to check who may see it);
+    ``recompute=False`` serves what is stored, stale or not (a provider's view: it never triggers work).
     """
     today = freshness.today()
     as_of = as_of or today
@@ -230,7 +231,7 @@ async def match_need(db: Database, embedder: Embedder, need_id: str, *, as_of: d
         return MatchPage(need_id, items, total, has_next, as_of, recomputed=True)
     fingerprint = freshness.fingerprint(need, signature, as_of)
     recomputed = False
-    if need.status == "OPEN" and freshness.is_stale(need, fingerprint):
+    if recompute and need.status == "OPEN" and freshness.is_stale(need, fingerprint):
         candidates = await compute_candidates(db, embedder, need, as_of, linker=linker)
         proposals = [c for c in candidates if c.existing_status in (None, "PROPOSED")][:MATCHES_KEPT]
         await matches_repo.store_matches(db, need.id, [_stored_row(c) for c in proposals], fingerprint, as_of)

@@ -20,7 +20,7 @@ from graph.server import Connection
 
 ORG_LABELS = ("Enterprise", "Provider", "CapabilityStatement", "CapacityOffer", "Need", "Match", "ApiToken",
               "ClientMutation", "ListingEvent", "AuditEvent", "Edition", "EditionEntry", "Sequence",
-              "UnverifiedTerm", "MatchTransition", "Response", "Rating")
+              "UnverifiedTerm", "MatchTransition", "Response", "Rating", "CreditCode")
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ Who may do what:
   first;
 * ``respondToNeed`` — a PROVIDER, for itself, on an open need it matches;
 * ``advanceMatch`` — the need's ENTERPRISE confirms CONTRACTED and COMPLETED, the match's PROVIDER
-  DELIVERED; either may cancel (with a reason); STAFF may take any step;
+  DELIVERED; either may cancel (with a reason); STAFF read deals but take no step (FORBIDDEN);
 * ``rateMatch`` — after COMPLETED, each side once (the enterprise: quality, delivery, communication;
   the provider: clarity, payment).
 

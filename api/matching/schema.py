@@ -2,12 +2,15 @@
 
 Who may ask (issue 4's roles):
 
-* ``matches`` — STAFF any need; ENTERPRISE its own needs; PROVIDER any need, but only its own match
-  in the page; anonymous clients none.
-* ``consortia`` — STAFF, and ENTERPRISE for its own needs (a consortium names other providers).
+* ``matches`` — STAFF any need; ENTERPRISE its own needs; PROVIDER only its own *stored* match: it never
+  triggers a recomputation, may not ask ``asOf``, and a need without its match is NOT_FOUND exactly
+  like a missing need (a provider learns nothing about other enterprises' needs); anonymous none.
+* ``consortia`` — STAFF, and ENTERPRISE for its own needs (a consortium names other providers); a
+  PROVIDER token is FORBIDDEN before the need is looked up.
 * ``opportunities`` — STAFF, and PROVIDER for itself. Enterprise contact details stay hidden
   until the enterprise accepted a match with that provider.
-* ``acceptMatch`` / ``rejectMatch`` — the ENTERPRISE that posted the need, or STAFF.
+* ``acceptMatch`` / ``rejectMatch`` — the ENTERPRISE that posted the need only; STAFF read and change
+  nothing (docs/API.md), so a STAFF token is FORBIDDEN like a PROVIDER's.
 
 ``asOf`` (any role that may see the need) computes as of another day without storing anything.
 """
@@ -88,24 +91,31 @@ class MatchingQuery:
     async def matches(self, info: strawberry.Info, need_id: strawberry.ID, first: int | None = 20,
                       after: str | None = None, min_score: float = 0.0,
                       as_of: date | None = None) -> MatchConnection:
-        need = await _visible_need(info, need_id)
         viewer: Viewer = info.context.viewer
+        provider = viewer.role == "PROVIDER"
+        if provider and as_of is not None:  # said before the need is looked up: no existence leak
+            raise ApiError("a provider reads its stored match; asOf is for the need's enterprise and staff",
+                           code=FORBIDDEN, field="asOf")
+        need = await _visible_need(info, need_id)
         services = info.context.services
         page = await engine.match_need(
             info.context.db, services.embedder, need.id, as_of=as_of, first=check_first(first),
             after=decode_score_cursor(after), min_score=_min_score(min_score),
-            provider_id=viewer.org_id if viewer.role == "PROVIDER" else None,
-            linker=await _linker_if_unlinked(info, need), need=need)
+            provider_id=viewer.org_id if provider else None, recompute=not provider,
+            linker=None if provider else await _linker_if_unlinked(info, need), need=need)
+        if provider and page.total == 0:
+            # a need this provider has no match on is, to it, the same as a missing one
+            raise ApiError("no need with this id", code=NOT_FOUND, field="needId")
         return match_connection(page, after)
 
     @strawberry.field(description="协同型共享制造: consortia of 2–4 manufacturers for a capacity need that no "
                                   "single manufacturer can deliver.")
     async def consortia(self, info: strawberry.Info, need_id: strawberry.ID,
                         as_of: date | None = None) -> ConsortiumProposals:
-        need = await _visible_need(info, need_id)
-        if info.context.viewer.role == "PROVIDER":
+        if info.context.viewer.role == "PROVIDER":  # before the lookup: the same answer for any need id
             raise ApiError("consortia are shown to the need's enterprise and to staff", code=FORBIDDEN,
                            field="needId")
+        need = await _visible_need(info, need_id)
         services = info.context.services
         result = await engine.consortia(info.context.db, services.embedder, need.id, as_of=as_of,
                                         linker=await _linker_if_unlinked(info, need))
@@ -141,7 +151,7 @@ def _deny(viewer: Viewer) -> UserError | None:
     if not viewer.authenticated:
         return UserError(code=ErrorCode.UNAUTHENTICATED, field=None,
                          message="deciding on a match needs an API token (Authorization: Bearer …)")
-    if viewer.role not in ("ENTERPRISE", "STAFF"):
+    if viewer.role != "ENTERPRISE":  # staff read, organisations decide (docs/API.md)
         return UserError(code=ErrorCode.FORBIDDEN, field=None,
                          message="matches are accepted or rejected by the enterprise that posted the need")
     return None
@@ -154,7 +164,7 @@ async def _decided(info: strawberry.Info, match_id: str, client_mutation_id: str
 
 @strawberry.type
 class MatchingMutation:
-    @strawberry.mutation(description="Accept a match (the need's ENTERPRISE, or STAFF). For a capacity need the "
+    @strawberry.mutation(description="Accept a match (the need's ENTERPRISE only). For a capacity need the "
                                      "quantity is booked on the offer; refused if the offer can no longer "
                                      "deliver it.")
     async def accept_match(self, info: strawberry.Info, input: AcceptMatchInput) -> MatchDecisionPayload:
@@ -164,13 +174,13 @@ class MatchingMutation:
             return MatchDecisionPayload(match=None, errors=[denied], client_mutation_id=input.client_mutation_id)
         try:
             await feedback.accept_match(info.context.db, str(input.match_id),
-                                        enterprise_id=None if viewer.is_staff else viewer.org_id,
+                                        enterprise_id=viewer.org_id,
                                         actor=viewer.token_id)
             return await _decided(info, str(input.match_id), input.client_mutation_id)
         except MatchingError as exc:
             return MatchDecisionPayload(match=None, errors=[_error(exc)], client_mutation_id=input.client_mutation_id)
 
-    @strawberry.mutation(description="Reject a match with a reason (the need's ENTERPRISE, or STAFF). The "
+    @strawberry.mutation(description="Reject a match with a reason (the need's ENTERPRISE only). The "
                                      "rejection is kept and lowers this provider for the enterprise's later needs.")
     async def reject_match(self, info: strawberry.Info, input: RejectMatchInput) -> MatchDecisionPayload:
         viewer: Viewer = info.context.viewer
@@ -179,7 +189,7 @@ class MatchingMutation:
             return MatchDecisionPayload(match=None, errors=[denied], client_mutation_id=input.client_mutation_id)
         try:
             await feedback.reject_match(info.context.db, str(input.match_id), input.reason,
-                                        enterprise_id=None if viewer.is_staff else viewer.org_id,
+                                        enterprise_id=viewer.org_id,
                                         actor=viewer.token_id)
             return await _decided(info, str(input.match_id), input.client_mutation_id)
         except MatchingError as exc:

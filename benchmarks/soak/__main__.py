@@ -1,6 +1,8 @@
 """``make soak``: the long runs against a live app (started here, on the configured Neo4j); one JSON report.
 
-Options by environment: SOAK_CLIENTS (50), SOAK_SECONDS (300), SOAK_FUZZ_EXAMPLES (2000 per target).
+Options by environment: SOAK_CLIENTS (50), SOAK_SECONDS (300), SOAK_FUZZ_EXAMPLES (2000 per target);
+the fault run (its own Neo4j instance, SIGKILLed and restarted under a write load): SOAK_FAULT_CLIENTS (20),
+SOAK_FAULT_SECONDS (120), SOAK_FAULT_KILLS (3), SOAK_FAULT_DOWN_S (5).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from api.live import LiveServer
 from benchmarks.soak import abusive, as_dict, load, reconcile
+from benchmarks.soak.faults import run_faults
 from benchmarks.soak.fuzz import fuzz
 
 HERE = Path(__file__).resolve().parent
@@ -54,6 +57,10 @@ async def main() -> dict:
         fuzzed = await asyncio.to_thread(fuzz, live.url, examples)
         report["fuzz"] = {"cases": fuzzed.cases, "failures": fuzzed.failures[:20]}
         report["audit"] = await asyncio.to_thread(audit, live.url)
+    report["faults"] = await run_faults(clients=int(os.environ.get("SOAK_FAULT_CLIENTS", 20)),
+                                        seconds=float(os.environ.get("SOAK_FAULT_SECONDS", 120)),
+                                        kills=int(os.environ.get("SOAK_FAULT_KILLS", 3)),
+                                        down_s=float(os.environ.get("SOAK_FAULT_DOWN_S", 5)))
     return report
 
 

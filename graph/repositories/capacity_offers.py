@@ -115,3 +115,9 @@ async def replace_materials(tx: Tx, offer_id: str, links: list[dict[str, Any]]) 
 async def set_status(tx: Tx, offer_id: str, status: str) -> None:
     await tx.rows("MATCH (o:CapacityOffer {id: $id}) SET o.status = $status, o.updated_at = datetime()",
                   id=offer_id, status=status)
+
+
+async def lock(tx: Tx, offer_id: str) -> None:
+    """Take the offer's write lock first in an update transaction (a constant, so nothing stale is written
+    back): a concurrent update waits, and the re-read after it sees every earlier commit."""
+    await tx.rows("MATCH (o:CapacityOffer {id: $id}) SET o._lock = true", id=offer_id)

@@ -42,14 +42,17 @@ OPTIONAL MATCH (t:ApiToken {org_id: e.id})
 WITH e, needs, matches, result_ids, collect(t) AS tokens
 OPTIONAL MATCH (c:ClientMutation) WHERE c.result_id IN result_ids
 WITH e, needs, matches, tokens, collect(c) AS records
-FOREACH (x IN matches + needs + tokens + records | DETACH DELETE x)
+OPTIONAL MATCH (claim:CreditCode {key: 'ENTERPRISE:' + $credit_code})
+WITH e, needs, matches, tokens, records, collect(claim) AS claims
+FOREACH (x IN matches + needs + tokens + records + claims | DETACH DELETE x)
 DETACH DELETE e
 RETURN size(needs) AS needs, size(matches) AS matches
 """
 
 
 async def delete_enterprise(db: Database, credit_code: str) -> dict[str, int]:
-    """Delete the enterprise with this credit code, its needs, their matches, its tokens and idempotency records."""
+    """Delete the enterprise with this credit code, its needs, their matches, its tokens, idempotency records
+    and credit-code claim (graph/repositories/credit_codes.py), so the evaluation can register it again."""
     rows = await db.write(_DELETE_ENTERPRISE, credit_code=credit_code)
     return {"needs": sum(r["needs"] for r in rows), "matches": sum(r["matches"] for r in rows),
             "enterprises": len(rows)}

@@ -101,7 +101,9 @@ def check_step(state: dict[str, Any], side: str, to: str) -> None:
     """Raise unless ``side`` may move the deal from its status to ``to`` (pure: no I/O)."""
     _check_target(to)
     sources, role = STEPS[to]
-    if role is not None and side not in (role, "STAFF"):
+    if side == "STAFF":  # staff change data only through the audited curation mutations (docs/API.md)
+        raise Forbidden("staff read deals; the enterprise and the provider take their own steps", "to")
+    if role is not None and side != role:
         who = "the enterprise that posted the need" if role == "ENTERPRISE" else "the provider"
         raise Forbidden(f"{to} is confirmed by {who}", "to")
     if state["status"] not in sources:

@@ -124,8 +124,10 @@ async def _prepare_update(step: Step, offer_id: str, changes: dict[str, Any]) ->
         props["process_text"] = props["process_text"].strip()
 
     async def write(tx: Tx) -> None:
-        again, _ = await capacity_offers.current(tx, offer_id, viewer)
+        await capacity_offers.lock(tx, offer_id)  # serialises concurrent partial updates of this offer
+        again, latest = await capacity_offers.current(tx, offer_id, viewer)
         require(again, "capacity offer", offer_id)
+        _recheck(latest, changes)
         if touched(set(changes), *CAPACITY_FIELDS):  # never below what deals booked (matching.deals)
             await refusing(lifecycle.check_offer_cut(tx, offer_id, stored, merged, today()))
         await capacity_offers.update(tx, offer_id, props, parts.get("embedding"))
@@ -137,6 +139,16 @@ async def _prepare_update(step: Step, offer_id: str, changes: dict[str, Any]) ->
             await write_unverified(tx, "CapacityOffer", offer_id, unverified, replace=("MATERIAL",))
 
     return Plan(offer_id, write, owner_id=stored["provider_id"])
+
+
+def _recheck(latest: dict[str, Any] | None, changes: dict[str, Any]) -> None:
+    """Inside the write transaction, under the offer's lock: the changes merged with what is stored *now*
+    must still be valid (another update may have committed since the plan was prepared — e.g. one
+    moved ``available_from``, the other ``available_to``, each valid alone, reversed together)."""
+    assert latest is not None
+    if latest["status"] != "PUBLISHED":
+        raise Refusal.of(ErrorCode.INVALID_STATE, "a withdrawn offer cannot change")
+    refuse_if(check_offer({**latest, **changes}, changed=set(changes)))
 
 
 async def _prepare_withdraw(step: Step, offer_id: str) -> Plan:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.db import Tx
-from graph.repositories import capability_statements, enterprises, providers, tokens
+from graph.repositories import capability_statements, credit_codes, enterprises, providers, tokens
 from graph.viewer import Viewer
 from matching.capability_links import STATEMENT_KINDS
 from matching.curation import commands as curation
@@ -65,7 +65,8 @@ async def _prepare_enterprise(step: Step, data: dict[str, Any]) -> Plan:
            "industry_codes": indexed(codes, "industries", data.get("industries"))}
 
     async def write(tx: Tx) -> None:
-        if await enterprises.id_by_credit_code(tx, row["credit_code"]):
+        if (await enterprises.id_by_credit_code(tx, row["credit_code"])
+                or not await credit_codes.claim(tx, "ENTERPRISE", row["credit_code"], row["id"])):
             raise Refusal.of(ErrorCode.DUPLICATE, f"an enterprise with credit code {row['credit_code']} is registered",
                              "credit_code")
         await enterprises.create(tx, row)
@@ -105,6 +106,9 @@ async def _prepare_provider(step: Step, data: dict[str, Any]) -> Plan:
                                                       (links.get("region_codes") or [None])[0])
         if judgement.verdict is Verdict.DUPLICATE:
             raise Refusal(curation.duplicate_error(judgement))
+        if not await credit_codes.claim(tx, "PROVIDER", row["credit_code"], provider_id):  # the unique guard
+            raise Refusal.of(ErrorCode.DUPLICATE, f"a provider with credit code {row['credit_code']} is registered",
+                             "credit_code")
         await providers.create(tx, row)
         await write_provider_links(tx, provider_id, links)
         await write_unverified(tx, "Provider", provider_id, _with_held(unverified, data))

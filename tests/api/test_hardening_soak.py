@@ -1,10 +1,14 @@
-"""Short versions of ``make soak`` (benchmarks/soak): load with reconciliation, abusive documents, fuzzing."""
+"""Short versions of ``make soak`` (benchmarks/soak): load with reconciliation, abusive documents, fuzzing,
+Neo4j killed under a write load."""
 
 from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from benchmarks.soak import ABUSIVE, abusive, load, reconcile
+from benchmarks.soak.faults import run_faults
 from benchmarks.soak.fuzz import fuzz
 
 
@@ -27,3 +31,15 @@ async def test_abusive_documents_are_refused_without_a_neo4j_call(live_server, a
 async def test_short_fuzzing_finds_no_untyped_error(live_server, api):
     report = await asyncio.to_thread(fuzz, live_server.url, 25)
     assert report.cases >= 25 * 5 and report.failures == [], report.failures
+
+
+@pytest.mark.slow
+async def test_short_fault_run_loses_and_half_writes_nothing(neo4j_env, live_server):
+    """Neo4j SIGKILLed once under a write load (its own instance): clear 503s while down, no 500, the app
+    recovers without a restart, every acknowledged write is there and every written enterprise is whole."""
+    report = await run_faults(clients=4, seconds=30, kills=1, down_s=3)
+    assert report["faults_injected"] == 1 and len(report["recovery_s"]) == 1
+    assert report["answers_while_down"] and all(
+        s.startswith("503 SERVICE_UNAVAILABLE") or s == "200" for s in report["answers_while_down"]), report
+    assert not [s for s in report["status"] if s.startswith("500")], report["status"]
+    assert report["acknowledged_writes"] > 0 and report["missing"] == [] and report["incomplete"] == [], report

@@ -14,7 +14,7 @@ import pytest
 from graph.db import Database
 
 ORG_LABELS = ["Enterprise", "Provider", "CapabilityStatement", "CapacityOffer", "Need", "Match", "ApiToken",
-              "ClientMutation"]
+              "ClientMutation", "CreditCode"]
 TINY_POOL = 60
 
 

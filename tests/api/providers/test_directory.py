@@ -35,7 +35,7 @@ async def directory(db, reference_data, live_server) -> AsyncIterator[Api]:
     """A small directory written in bulk: four distinct providers and 21 fillers."""
     await db.write("MATCH (n) WHERE any(l IN labels(n) WHERE l IN $labels) DETACH DELETE n",
                    labels=["Enterprise", "Provider", "CapabilityStatement", "CapacityOffer", "Need", "ApiToken",
-                           "ClientMutation", "Match"])
+                           "ClientMutation", "Match", "CreditCode"])
     rows = [
         _provider("cd_die", "成都压铸一厂", "MANUFACTURER", "510100", rating=4.5, industries=["C36"],
                   certifications=[{"code": "CERT.IATF16949", "status": "ACTIVE", "valid_until": None}],
