@@ -43,8 +43,6 @@ from matching.terms import Term
 from matching.texts import need_text
 from matching.validation import ErrorCode, UserError, check_need
 
-# need kind -> the capability kind it links to
-
 POST_NEED = Command("postNeed", "ENTERPRISE", "posting a need")
 UPDATE_NEED = Command("updateNeed", "ENTERPRISE", "updating a need")
 CLOSE_NEED = Command("closeNeed", "ENTERPRISE", "closing a need")
