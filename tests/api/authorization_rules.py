@@ -146,7 +146,7 @@ MUTATION: dict[str, Check] = {
     # NOT_FOUND; staff take no deal step (FORBIDDEN). The provider runs after the enterprise, on a match that is
     # CONTRACTED already: the code answers a step to the current status as a no-op replay (OK, nothing changes)
     # before it checks the side — on an ACCEPTED match the provider's CONTRACTED would be FORBIDDEN
-    "advanceMatch": Check(f'mutation {{ advanceMatch(input: {{matchId: "{{match}}", to: CONTRACTED, note: "合同{{n}}"}}) '
+    "advanceMatch": Check('mutation { advanceMatch(input: {matchId: "{match}", to: CONTRACTED, note: "合同{n}"}) '
                           f"{{ {_PAYLOAD} }} }}",
                           roles("NOT_FOUND", anonymous="UNAUTHENTICATED", staff="FORBIDDEN", enterprise_owner="OK",
                                 provider_owner="OK")),
@@ -177,11 +177,12 @@ MUTATION: dict[str, Check] = {
     "withdrawCapacityOffer": Check(f'mutation {{ withdrawCapacityOffer(input: {{id: "{{offer}}"}}) '
                                    f"{{ {_PAYLOAD} }} }}", OWN_PROVIDER_OBJECT),
     # curation (docs/CURATION.md): STAFF only; each refused before any lookup
-    "reviewProvider": Check(f'mutation {{ reviewProvider(input: {{providerId: "{{service_provider}}", decision: SUSPEND, '
-                            f'reason: "矩阵{{n}}"}}) {{ errors {{ code field message }} }} }}', STAFF_ONLY),
-    "verifyCertification": Check(f'mutation {{ verifyCertification(input: {{providerId: "{{provider}}", '
-                                 f'certification: "CERT.IATF16949", verification: VERIFIED, evidence: "证书{{n}}"}}) '
-                                 f"{{ errors {{ code field message }} }} }}", STAFF_ONLY),
+    "reviewProvider": Check('mutation { reviewProvider(input: {providerId: "{service_provider}", '
+                            'decision: SUSPEND, '
+                            'reason: "矩阵{n}"}) { errors { code field message } } }', STAFF_ONLY),
+    "verifyCertification": Check('mutation { verifyCertification(input: {providerId: "{provider}", '
+                                 'certification: "CERT.IATF16949", verification: VERIFIED, evidence: "证书{n}"}) '
+                                 "{ errors { code field message } } }", STAFF_ONLY),
     # no unverified term in the world: staff get NOT_FOUND for the placeholder key
     "mapTerm": Check('mutation { mapTerm(input: {term: "matrix-no-such-term", code: "P.CAST"}) '
                      "{ errors { code field message } } }",
@@ -189,8 +190,8 @@ MUTATION: dict[str, Check] = {
     "createTermNode": Check('mutation { createTermNode(input: {term: "matrix-no-such-term", code: "P.CAST.MATRIX", '
                             'name: "矩阵"}) { errors { code field message } } }',
                             roles("FORBIDDEN", anonymous="UNAUTHENTICATED", staff="NOT_FOUND")),
-    "publishEdition": Check(f'mutation {{ publishEdition(input: {{title: "矩阵名录{{n}}"}}) '
-                            f"{{ errors {{ code field message }} }} }}", STAFF_ONLY),
+    "publishEdition": Check('mutation { publishEdition(input: {title: "矩阵名录{n}"}) '
+                            "{ errors { code field message } } }", STAFF_ONLY),
 }
 
 # --------------------------------------------------------------------------------- object fields
@@ -261,7 +262,8 @@ TYPES: dict[str, Fields] = {
     "EnterpriseConnection": guarded("pageInfo edges totalCount", "enterprises"),
     "EnterpriseEdge": guarded("cursor node", "enterprises"),
     "Need": guarded("id kind title description quantity unit deadline budgetMin budgetMax status createdAt updatedAt "
-                    "capabilities material materials requiredCertifications requireVerified regions enterprise", "needs"),
+                    "capabilities material materials requiredCertifications requireVerified regions enterprise",
+                    "needs"),
     "NeedConnection": guarded("pageInfo edges totalCount", "needs"),
     "NeedEdge": guarded("cursor node", "needs"),
     "Viewer": guarded("role authenticated enterprise provider", "viewer"),
@@ -340,6 +342,8 @@ _OPPORTUNITY = ('{ opportunities(providerId: "{provider}") { edges { node { ente
 # staff see what the provider sees here (docs/MATCHING.md §6); they read contacts on the Enterprise itself
 _OPPORTUNITY_EXPECT = roles("FORBIDDEN", anonymous="UNAUTHENTICATED", provider_owner="BLIND", staff="BLIND")
 _CONTACTS = ("contactName", "contactPhone", "contactEmail")
+_LISTING_HISTORY = '{ node(id: "{{who}}") { ... on Provider { listingHistory { reason } } } }'
+
 
 
 def _who(type_name: str) -> str:
@@ -378,13 +382,14 @@ PRIVATE: dict[str, Private] = {
        for f in ("contactName", "contactPhone", "contactEmail")},
     # a listing's history: the provider itself and staff (empty for others; docs/API.md "Staff")
     **{f"{t}.listingHistory": Private(Check(
-        '{ node(id: "{%s}") { ... on Provider { listingHistory { reason } } } }' % _who(t),
-        roles("BLIND", **{"provider_owner" if t != "ServiceProvider" else "provider_other": "SEES", "staff": "SEES"}),
-        "{%s_listing_reason}" % _secret(t))) for t in ("Provider", "Manufacturer", "ServiceProvider")},
+        _LISTING_HISTORY.replace("{who}", _who(t)),
+        roles("BLIND", **{"provider_owner" if t != "ServiceProvider" else "provider_other": "SEES",
+                          "staff": "SEES"}),
+        f"{{{_secret(t)}_listing_reason}}")) for t in ("Provider", "Manufacturer", "ServiceProvider")},
     # a certificate's evidence and who verified it: the provider itself and staff (the verdict is public)
     **{f"HeldCertification.{f}": Private(Check(
         '{ node(id: "{provider}") { ... on Provider { certifications { evidence verifiedBy } } } }',
-        PROVIDER_OWNER_AND_STAFF, "{%s}" % place)) for f, place in (("evidence", "cert_evidence"),
+        PROVIDER_OWNER_AND_STAFF, f"{{{place}}}")) for f, place in (("evidence", "cert_evidence"),
                                                                      ("verifiedBy", "cert_verified_by"))},
     # the first token is shown once: a replayed registration (same clientMutationId and input) gets null
     "RegisterEnterprisePayload.token": Private(once="token shown once"),

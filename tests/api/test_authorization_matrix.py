@@ -115,8 +115,9 @@ async def matrix(reference_data, clean_db, embedding_cache, live_server) -> dict
     await clean_db.write("MATCH (e:Enterprise {id: 'ent_car'}) SET e.credit_code = $code",
                          code=ENTERPRISE_PRIVATE["creditCode"])
     for provider_id, reason in LISTING_REASONS.items():
-        await clean_db.write("MATCH (p:Provider {id: $id}) CREATE (p)-[:LISTING_HISTORY]->(:ListingEvent {at: datetime(), "
-                             "from_status: 'APPLIED', to_status: 'LISTED', decision: 'LIST', reason: $reason, "
+        await clean_db.write("MATCH (p:Provider {id: $id}) "
+                             "CREATE (p)-[:LISTING_HISTORY]->(:ListingEvent {at: datetime(), from_status: 'APPLIED', "
+                             "to_status: 'LISTED', decision: 'LIST', reason: $reason, "
                              "actor: 'STAFF:matrix-ops'})", id=provider_id, reason=reason)
     await clean_db.write("MATCH (p:Provider {id: 'prv_cd_die'})-[h:HOLDS]->(:Certification) "
                          "SET h.verification = 'VERIFIED', h.verification_evidence = $evidence, h.verified_by = $by, "
@@ -147,7 +148,8 @@ async def matrix(reference_data, clean_db, embedding_cache, live_server) -> dict
         **{f"provider_{camel(k)}": v for k, v in CONTACTS["prv_cd_die"].items()},
         **{f"service_{camel(k)}": v for k, v in CONTACTS["prv_cd_sec"].items()},
         **{f"enterprise_{k}": v for k, v in ENTERPRISE_PRIVATE.items()},
-        "provider_listing_reason": LISTING_REASONS["prv_cd_die"], "service_listing_reason": LISTING_REASONS["prv_cd_sec"],
+        "provider_listing_reason": LISTING_REASONS["prv_cd_die"],
+        "service_listing_reason": LISTING_REASONS["prv_cd_sec"],
         "cert_evidence": CERT_VERDICT["evidence"], "cert_verified_by": CERT_VERDICT["by"],
     }
     yield {"api": api, "tokens": secrets, "places": places, "db": clean_db}
