@@ -110,10 +110,15 @@ QUERY: dict[str, list[Check]] = {
                            roles("FORBIDDEN", staff="OK"))],  # docs/REPORTS.md
     # deals (docs/API.md "One deal", docs/DEALS.md): a provider lists its own responses; the need's enterprise
     # and staff every response to one need (needId required: FORBIDDEN without it); other enterprises NOT_FOUND
-    "responses": [Check("{ responses { needId } }",
-                        roles("FORBIDDEN", anonymous="UNAUTHENTICATED", provider_owner="OK", provider_other="OK")),
-                  Check('{ responses(needId: "{need}") { providerId } }',
-                        roles("OK", anonymous="UNAUTHENTICATED", enterprise_other="NOT_FOUND"))],
+    # (the world's matched provider has answered the need with {response_message})
+    "responses": [Check("{ responses { message } }",
+                        roles("FORBIDDEN", anonymous="UNAUTHENTICATED", provider_owner="SEES", provider_other="BLIND"),
+                        "{response_message}"),
+                  Check('{ responses(needId: "{need}") { message } }',
+                        roles("SEES", anonymous="UNAUTHENTICATED", enterprise_other="NOT_FOUND",
+                              provider_other="BLIND"), "{response_message}"),
+                  Check('{ responses(needId: "{missing_need}") { message } }',
+                        roles("NOT_FOUND", anonymous="UNAUTHENTICATED", provider_owner="OK", provider_other="OK"))],
     # curation: STAFF only
     "reviewQueue": [Check("{ reviewQueue { provider { id } } }", STAFF_ONLY)],
     "unverifiedTerms": [Check("{ unverifiedTerms { key } }", STAFF_ONLY)],

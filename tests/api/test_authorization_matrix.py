@@ -97,6 +97,9 @@ CERT_VERDICT = {"evidence": "IATF证书号矩阵-0412345", "by": "STAFF:matrix-v
 ACTORS = {"enterprise_owner": ("ENTERPRISE", "ent_car"), "enterprise_other": ("ENTERPRISE", "ent_other"),
           "provider_owner": ("PROVIDER", "prv_cd_die"), "provider_other": ("PROVIDER", "prv_cd_sec"),
           "staff": ("STAFF", "matrix-ops")}
+RESPONSE_MESSAGE = "矩阵报价-可按期交付"
+RESPOND = ('mutation { respondToNeed(input: {needId: "%s", interest: INTERESTED, price: 148000, leadTimeDays: 20, '
+           'message: "%s"}) { errors { code message } } }')
 MATCHES = '{ matches(needId: "%s", first: 50) { edges { node { id provider { id } } } } }'
 
 
@@ -138,6 +141,9 @@ async def matrix(reference_data, clean_db, embedding_cache, live_server) -> dict
     by_provider = {base64.b64decode(e["node"]["provider"]["id"]).decode().split(":", 1)[1]: e["node"]["id"]
                    for e in found["matches"]["edges"]}
     assert {"prv_cd_die", "prv_cd_die2"} <= set(by_provider), by_provider
+    # the matched provider answers the need (a quote the matrix's `responses` checks look for)
+    answered = await api.ok(RESPOND % (gid("Need", "ned_die"), RESPONSE_MESSAGE), token=secrets["provider_owner"])
+    assert answered["respondToNeed"]["errors"] == [], answered
     places = {
         "provider": gid("Manufacturer", "prv_cd_die"), "service_provider": gid("ServiceProvider", "prv_cd_sec"),
         "statement": gid("CapabilityStatement", "cst_cd_die"), "offer": gid("CapacityOffer", "off_cd_die"),
@@ -150,6 +156,7 @@ async def matrix(reference_data, clean_db, embedding_cache, live_server) -> dict
         **{f"enterprise_{k}": v for k, v in ENTERPRISE_PRIVATE.items()},
         "provider_listing_reason": LISTING_REASONS["prv_cd_die"],
         "service_listing_reason": LISTING_REASONS["prv_cd_sec"],
+        "response_message": RESPONSE_MESSAGE,
         "cert_evidence": CERT_VERDICT["evidence"], "cert_verified_by": CERT_VERDICT["by"],
     }
     yield {"api": api, "tokens": secrets, "places": places, "db": clean_db}
