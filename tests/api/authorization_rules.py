@@ -78,6 +78,9 @@ QUERY: dict[str, list[Check]] = {
         Check('{ node(id: "{withdrawn_offer}") { id } }', PROVIDER_OWNER_AND_STAFF, "{withdrawn_offer}"),
         Check('{ node(id: "{enterprise}") { id } }', OWNER_AND_STAFF, "{enterprise}"),
         Check('{ node(id: "{need}") { id } }', OWNER_AND_STAFF, "{need}"),
+        # the public track record and curation state of a listed provider: anyone, no error
+        Check('{ node(id: "{provider}") { ... on Provider { listingStatus tags ratingSummary { count prior } '
+              "fulfilment { status } certifications { verification verifiedAt } } } }", roles("SEES"), "VERIFIED"),
     ],
     "statistics": [Check("{ statistics { providers needs } }", ANYONE)],  # counts only, no object
     "viewer": [Check("{ viewer { role enterprise { id } provider { id } } }", roles("BLIND", enterprise_owner="SEES"),
