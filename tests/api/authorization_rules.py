@@ -58,6 +58,8 @@ OWN_PROVIDER_OBJECT = roles("FORBIDDEN", anonymous="UNAUTHENTICATED", provider_o
 OWNER_AND_STAFF = roles("BLIND", enterprise_owner="SEES", staff="SEES")
 PROVIDER_OWNER_AND_STAFF = roles("BLIND", provider_owner="SEES", staff="SEES")
 TOKEN_HOLDERS = roles("SEES", anonymous="BLIND")
+# curation (docs/API.md "Staff", docs/CURATION.md): a STAFF token only
+STAFF_ONLY = roles("FORBIDDEN", anonymous="UNAUTHENTICATED", staff="OK")
 
 # ------------------------------------------------------------------------------------------- Query
 
@@ -76,6 +78,9 @@ QUERY: dict[str, list[Check]] = {
         Check('{ node(id: "{withdrawn_offer}") { id } }', PROVIDER_OWNER_AND_STAFF, "{withdrawn_offer}"),
         Check('{ node(id: "{enterprise}") { id } }', OWNER_AND_STAFF, "{enterprise}"),
         Check('{ node(id: "{need}") { id } }', OWNER_AND_STAFF, "{need}"),
+        # the public track record and curation state of a listed provider: anyone, no error
+        Check('{ node(id: "{provider}") { ... on Provider { listingStatus tags ratingSummary { count prior } '
+              "fulfilment { status } certifications { verification verifiedAt } } } }", roles("SEES"), "VERIFIED"),
     ],
     "statistics": [Check("{ statistics { providers needs } }", ANYONE)],  # counts only, no object
     "viewer": [Check("{ viewer { role enterprise { id } provider { id } } }", roles("BLIND", enterprise_owner="SEES"),
@@ -106,6 +111,23 @@ QUERY: dict[str, list[Check]] = {
                             roles("FORBIDDEN", anonymous="UNAUTHENTICATED", provider_owner="OK", staff="OK"))],
     "staffReports": [Check('{ staffReports(filter: {from: "2026-01-01", to: "2026-12-31"}) { scope } }',
                            roles("FORBIDDEN", staff="OK"))],  # docs/REPORTS.md
+    # deals (docs/API.md "One deal", docs/DEALS.md): a provider lists its own responses; the need's enterprise
+    # and staff every response to one need (needId required: FORBIDDEN without it); other enterprises NOT_FOUND
+    # (the world's matched provider has answered the need with {response_message})
+    "responses": [Check("{ responses { message } }",
+                        roles("FORBIDDEN", anonymous="UNAUTHENTICATED", provider_owner="SEES", provider_other="BLIND"),
+                        "{response_message}"),
+                  Check('{ responses(needId: "{need}") { message } }',
+                        roles("SEES", anonymous="UNAUTHENTICATED", enterprise_other="NOT_FOUND",
+                              provider_other="BLIND"), "{response_message}"),
+                  Check('{ responses(needId: "{missing_need}") { message } }',
+                        roles("NOT_FOUND", anonymous="UNAUTHENTICATED", provider_owner="OK", provider_other="OK"))],
+    # curation: STAFF only
+    "reviewQueue": [Check("{ reviewQueue { provider { id } } }", STAFF_ONLY)],
+    "unverifiedTerms": [Check("{ unverifiedTerms { key } }", STAFF_ONLY)],
+    "auditLog": [Check("{ auditLog { events { id } } }", STAFF_ONLY)],
+    "editions": [Check("{ editions { number } }", STAFF_ONLY)],
+    "expiringCertifications": [Check("{ expiringCertifications { daysLeft } }", STAFF_ONLY)],
 }
 
 # ---------------------------------------------------------------------------------------- Mutation
@@ -118,10 +140,31 @@ MUTATION: dict[str, Check] = {
                                 f'creditCode: "{{credit_code}}"}}) {{ {_PAYLOAD} }} }}', ANYONE),
     "registerProvider": Check('mutation { registerProvider(input: {kind: SERVICE_PROVIDER, name: "矩阵服务商{n}", '
                               f'creditCode: "{{credit_code}}"}}) {{ {_PAYLOAD} }} }}', ANYONE),
+    # a provider answers a need it matches, before the enterprise decides (the other provider has no match on
+    # it: NOT_FOUND); enterprises and staff are not providers: FORBIDDEN
+    "respondToNeed": Check('mutation { respondToNeed(input: {needId: "{need}", interest: INTERESTED, price: 1000, '
+                           f'leadTimeDays: 20}}) {{ {_PAYLOAD} }} }}',
+                           roles("FORBIDDEN", anonymous="UNAUTHENTICATED", provider_other="NOT_FOUND",
+                                 provider_owner="OK")),
     "acceptMatch": Check(f'mutation {{ acceptMatch(input: {{matchId: "{{match}}"}}) {{ {_PAYLOAD} }} }}',
                          OWN_ENTERPRISE_OBJECT),
     "rejectMatch": Check(f'mutation {{ rejectMatch(input: {{matchId: "{{match2}}", reason: "交期不合适"}}) '
                          f"{{ {_PAYLOAD} }} }}", OWN_ENTERPRISE_OBJECT),
+    # the accepted match (before its offer is withdrawn below): the enterprise confirms CONTRACTED; non-parties
+    # NOT_FOUND; staff take no deal step (FORBIDDEN). The provider runs after the enterprise, on a match that is
+    # CONTRACTED already: the code answers a step to the current status as a no-op replay (OK, nothing changes)
+    # before it checks the side — on an ACCEPTED match the provider's CONTRACTED would be FORBIDDEN
+    "advanceMatch": Check('mutation { advanceMatch(input: {matchId: "{match}", to: CONTRACTED, note: "合同{n}"}) '
+                          f"{{ {_PAYLOAD} }} }}",
+                          roles("NOT_FOUND", anonymous="UNAUTHENTICATED", staff="FORBIDDEN", enterprise_owner="OK",
+                                provider_owner="OK")),
+    # the world has no COMPLETED deal: the enterprise gets INVALID_STATE (the refusals of the others are the
+    # check). The stars are validated per side before the lookup: the enterprise's stars from a provider are
+    # REQUIRED (clarity), whoever owns the match
+    "rateMatch": Check(f'mutation {{ rateMatch(input: {{matchId: "{{match}}", quality: 5, delivery: 4, '
+                       f'communication: 5}}) {{ {_PAYLOAD} }} }}',
+                       roles("NOT_FOUND", anonymous="UNAUTHENTICATED", staff="FORBIDDEN",
+                             enterprise_owner="INVALID_STATE", provider_owner="REQUIRED", provider_other="REQUIRED")),
     "postNeed": Check(f'mutation {{ postNeed(input: {{kind: SERVICE, title: "等保测评{{n}}"}}) {{ {_PAYLOAD} }} }}',
                       ENTERPRISE_ONLY),
     "updateNeed": Check(f'mutation {{ updateNeed(input: {{id: "{{need}}", description: "改{{n}}"}}) '
@@ -141,6 +184,22 @@ MUTATION: dict[str, Check] = {
                                  f"{{ {_PAYLOAD} }} }}", OWN_PROVIDER_OBJECT),
     "withdrawCapacityOffer": Check(f'mutation {{ withdrawCapacityOffer(input: {{id: "{{offer}}"}}) '
                                    f"{{ {_PAYLOAD} }} }}", OWN_PROVIDER_OBJECT),
+    # curation (docs/CURATION.md): STAFF only; each refused before any lookup
+    "reviewProvider": Check('mutation { reviewProvider(input: {providerId: "{service_provider}", '
+                            'decision: SUSPEND, '
+                            'reason: "矩阵{n}"}) { errors { code field message } } }', STAFF_ONLY),
+    "verifyCertification": Check('mutation { verifyCertification(input: {providerId: "{provider}", '
+                                 'certification: "CERT.IATF16949", verification: VERIFIED, evidence: "证书{n}"}) '
+                                 "{ errors { code field message } } }", STAFF_ONLY),
+    # no unverified term in the world: staff get NOT_FOUND for the placeholder key
+    "mapTerm": Check('mutation { mapTerm(input: {term: "matrix-no-such-term", code: "P.CAST"}) '
+                     "{ errors { code field message } } }",
+                     roles("FORBIDDEN", anonymous="UNAUTHENTICATED", staff="NOT_FOUND")),
+    "createTermNode": Check('mutation { createTermNode(input: {term: "matrix-no-such-term", code: "P.CAST.MATRIX", '
+                            'name: "矩阵"}) { errors { code field message } } }',
+                            roles("FORBIDDEN", anonymous="UNAUTHENTICATED", staff="NOT_FOUND")),
+    "publishEdition": Check('mutation { publishEdition(input: {title: "矩阵名录{n}"}) '
+                            "{ errors { code field message } } }", STAFF_ONLY),
 }
 
 # --------------------------------------------------------------------------------- object fields
@@ -169,7 +228,7 @@ def guarded(names: str, by: str) -> Fields:
 
 
 _PROVIDER = "id name kind creditCode description website rating createdAt region industries sharingModes " \
-            "certifications capabilities"
+            "certifications capabilities tags listingStatus ratingSummary fulfilment"
 _PAYLOAD_FIELDS = "errors unresolved clientMutationId"
 
 TYPES: dict[str, Fields] = {
@@ -184,9 +243,15 @@ TYPES: dict[str, Fields] = {
     "ProviderSearchHit": public("provider score sources"),
     "CapabilityStatement": public("id text createdAt capabilities provider", "directory"),
     "CapacityOffer": public("id processText description monthlyVolume unit availableFrom availableTo leadTimeDays moq "
-                            "bookedVolume status createdAt processes material provider",
+                            "bookedVolume status createdAt processes material materials provider",
                             "published offers are public; withdrawn ones are reached only as PRIVATE below"),
-    "HeldCertification": public("certification status validUntil", "directory"),
+    "HeldCertification": public("certification status validUntil verification verifiedAt",
+                                "directory; the verdict is public, its evidence and author PRIVATE below"),
+    "MaterialLink": public("material text confidence method", "as CapabilityLink; on offers and needs"),
+    # deals: a provider's track record is public beside `rating` (docs/DEALS.md)
+    "RatingSummary": public("mean count prior quality delivery communication", "aggregate of ratings"),
+    "Fulfilment": public("score status summary windowFrom windowTo deals parts", "aggregate of deals"),
+    "FulfilmentPart": public("name weight value count detail", "aggregate of deals"),
     "CapabilityLink": public("capability confidence method"),
     "PageInfo": public("hasNextPage hasPreviousPage startCursor endCursor"),
     "Statistics": public("providers manufacturers serviceProviders capabilityStatements capacityOffers enterprises "
@@ -201,16 +266,34 @@ TYPES: dict[str, Fields] = {
     "Region": public("id code nameZh nameEn level aliases lat lon partOf parts", "reference"),
     "SharingMode": public("id code nameZh nameEn description", "reference"),
     # private objects: reached only through the rule named
-    "Enterprise": guarded("id name description createdAt region industries needs", "enterprises"),
+    "Enterprise": guarded("id name size description createdAt region industries needs", "enterprises"),
     "EnterpriseConnection": guarded("pageInfo edges totalCount", "enterprises"),
     "EnterpriseEdge": guarded("cursor node", "enterprises"),
     "Need": guarded("id kind title description quantity unit deadline budgetMin budgetMax status createdAt updatedAt "
-                    "capabilities material requiredCertifications regions enterprise", "needs"),
+                    "capabilities material materials requiredCertifications requireVerified regions enterprise",
+                    "needs"),
     "NeedConnection": guarded("pageInfo edges totalCount", "needs"),
     "NeedEdge": guarded("cursor node", "needs"),
     "Viewer": guarded("role authenticated enterprise provider", "viewer"),
-    "Match": guarded("id score status reason computedAt decidedAt bookedVolume asOf explanation provider offer",
-                     "matches"),
+    "Match": guarded("id score status reason computedAt decidedAt bookedVolume asOf explanation provider offer "
+                     "response history cancellation ratings", "matches"),
+    "MatchTransition": guarded("from to by at note", "matches"),
+    "Rating": guarded("by at quality delivery communication clarity payment comment", "matches"),
+    "Response": guarded("id needId needTitle needStatus providerId provider interest price currency leadTimeDays "
+                        "validUntil message offer revision matchId matchStatus createdAt updatedAt", "responses"),
+    # curation: STAFF only
+    "ReviewItem": guarded("provider listingStatus registeredAt candidates", "reviewQueue"),
+    "DuplicateCandidate": guarded("provider similarity", "reviewQueue"),
+    "UnverifiedTerm": guarded("key text kind mentions byLabel firstSeen", "unverifiedTerms"),
+    "TermMentions": guarded("label count", "unverifiedTerms"),
+    "AuditLogPage": guarded("events nextCursor", "auditLog"),
+    "AuditEvent": guarded("id at actor action target before after", "auditLog"),
+    "Edition": guarded("number title category region providerCount publishedAt publishedBy csvUrl xlsxUrl",
+                       "editions"),
+    "ExpiringCertification": guarded("provider certification validUntil daysLeft verification",
+                                     "expiringCertifications"),
+    "ListingEvent": public("at fromStatus toStatus decision reason actor",
+                           "reached only through Provider.listingHistory, PRIVATE below"),
     "MatchConnection": guarded("edges pageInfo totalCount asOf recomputed computedAt", "matches"),
     "MatchEdge": guarded("cursor node", "matches"),
     "MatchExplanation": guarded("summary capability similarity constraints scoreParts penalty offer", "matches"),
@@ -253,6 +336,11 @@ TYPES: dict[str, Fields] = {
     "MatchDecisionPayload": public("match errors clientMutationId"),
     "RegisterEnterprisePayload": public(f"{_PAYLOAD_FIELDS} enterprise"),
     "RegisterProviderPayload": public(f"{_PAYLOAD_FIELDS} provider"),
+    "RespondToNeedPayload": public("response errors clientMutationId"),
+    "ReviewProviderPayload": public("listingStatus provider errors"),
+    "VerifyCertificationPayload": public("verification provider errors"),
+    "MapTermPayload": public("code relinked errors"),
+    "PublishEditionPayload": public("edition errors"),
 }
 
 _CONTACT_OF = '{{ node(id: "{{{who}}}") {{ ... on Provider {{ contactName contactPhone contactEmail }} }} }}'
@@ -262,6 +350,8 @@ _OPPORTUNITY = ('{ opportunities(providerId: "{provider}") { edges { node { ente
 # staff see what the provider sees here (docs/MATCHING.md §6); they read contacts on the Enterprise itself
 _OPPORTUNITY_EXPECT = roles("FORBIDDEN", anonymous="UNAUTHENTICATED", provider_owner="BLIND", staff="BLIND")
 _CONTACTS = ("contactName", "contactPhone", "contactEmail")
+_LISTING_HISTORY = '{ node(id: "{{who}}") { ... on Provider { listingHistory { reason } } } }'
+
 
 
 def _who(type_name: str) -> str:
@@ -298,6 +388,17 @@ PRIVATE: dict[str, Private] = {
     # the enterprise behind an opportunity: contacts only once it accepted this provider (none here)
     **{f"OpportunityEnterprise.{f}": Private(Check(_OPPORTUNITY, _OPPORTUNITY_EXPECT, f"{{enterprise_{f}}}"))
        for f in ("contactName", "contactPhone", "contactEmail")},
+    # a listing's history: the provider itself and staff (empty for others; docs/API.md "Staff")
+    **{f"{t}.listingHistory": Private(Check(
+        _LISTING_HISTORY.replace("{who}", _who(t)),
+        roles("BLIND", **{"provider_owner" if t != "ServiceProvider" else "provider_other": "SEES",
+                          "staff": "SEES"}),
+        f"{{{_secret(t)}_listing_reason}}")) for t in ("Provider", "Manufacturer", "ServiceProvider")},
+    # a certificate's evidence and who verified it: the provider itself and staff (the verdict is public)
+    **{f"HeldCertification.{f}": Private(Check(
+        '{ node(id: "{provider}") { ... on Provider { certifications { evidence verifiedBy } } } }',
+        PROVIDER_OWNER_AND_STAFF, f"{{{place}}}")) for f, place in (("evidence", "cert_evidence"),
+                                                                     ("verifiedBy", "cert_verified_by"))},
     # the first token is shown once: a replayed registration (same clientMutationId and input) gets null
     "RegisterEnterprisePayload.token": Private(once="token shown once"),
     "RegisterProviderPayload.token": Private(once="token shown once"),

@@ -92,9 +92,14 @@ CONTACTS = {
 }
 ENTERPRISE_PRIVATE = {"creditCode": "91510100MA6CUQ1X2Y", "contactName": "王工", "contactPhone": "13800000000",
                       "contactEmail": "wang@example.com"}
+LISTING_REASONS = {"prv_cd_die": "矩阵上架理由-压铸", "prv_cd_sec": "矩阵上架理由-测评"}
+CERT_VERDICT = {"evidence": "IATF证书号矩阵-0412345", "by": "STAFF:matrix-verifier"}
 ACTORS = {"enterprise_owner": ("ENTERPRISE", "ent_car"), "enterprise_other": ("ENTERPRISE", "ent_other"),
           "provider_owner": ("PROVIDER", "prv_cd_die"), "provider_other": ("PROVIDER", "prv_cd_sec"),
           "staff": ("STAFF", "matrix-ops")}
+RESPONSE_MESSAGE = "矩阵报价-可按期交付"
+RESPOND = ('mutation { respondToNeed(input: {needId: "%s", interest: INTERESTED, price: 148000, leadTimeDays: 20, '
+           'message: "%s"}) { errors { code message } } }')
 MATCHES = '{ matches(needId: "%s", first: 50) { edges { node { id provider { id } } } } }'
 
 
@@ -112,6 +117,14 @@ async def matrix(reference_data, clean_db, embedding_cache, live_server) -> dict
         await world.provider(provider_id, **contacts)
     await clean_db.write("MATCH (e:Enterprise {id: 'ent_car'}) SET e.credit_code = $code",
                          code=ENTERPRISE_PRIVATE["creditCode"])
+    for provider_id, reason in LISTING_REASONS.items():
+        await clean_db.write("MATCH (p:Provider {id: $id}) "
+                             "CREATE (p)-[:LISTING_HISTORY]->(:ListingEvent {at: datetime(), from_status: 'APPLIED', "
+                             "to_status: 'LISTED', decision: 'LIST', reason: $reason, "
+                             "actor: 'STAFF:matrix-ops'})", id=provider_id, reason=reason)
+    await clean_db.write("MATCH (p:Provider {id: 'prv_cd_die'})-[h:HOLDS]->(:Certification) "
+                         "SET h.verification = 'VERIFIED', h.verification_evidence = $evidence, h.verified_by = $by, "
+                         "h.verified_at = datetime()", **CERT_VERDICT)
     await world.need(capacity_need())
     await world.need(service_need("ned_close"))
     await world.write_offers([{**OFFERS["prv_cd_die"], "id": "off_cd_die_old", "status": "WITHDRAWN"}])
@@ -128,6 +141,9 @@ async def matrix(reference_data, clean_db, embedding_cache, live_server) -> dict
     by_provider = {base64.b64decode(e["node"]["provider"]["id"]).decode().split(":", 1)[1]: e["node"]["id"]
                    for e in found["matches"]["edges"]}
     assert {"prv_cd_die", "prv_cd_die2"} <= set(by_provider), by_provider
+    # the matched provider answers the need (a quote the matrix's `responses` checks look for)
+    answered = await api.ok(RESPOND % (gid("Need", "ned_die"), RESPONSE_MESSAGE), token=secrets["provider_owner"])
+    assert answered["respondToNeed"]["errors"] == [], answered
     places = {
         "provider": gid("Manufacturer", "prv_cd_die"), "service_provider": gid("ServiceProvider", "prv_cd_sec"),
         "statement": gid("CapabilityStatement", "cst_cd_die"), "offer": gid("CapacityOffer", "off_cd_die"),
@@ -138,6 +154,10 @@ async def matrix(reference_data, clean_db, embedding_cache, live_server) -> dict
         **{f"provider_{camel(k)}": v for k, v in CONTACTS["prv_cd_die"].items()},
         **{f"service_{camel(k)}": v for k, v in CONTACTS["prv_cd_sec"].items()},
         **{f"enterprise_{k}": v for k, v in ENTERPRISE_PRIVATE.items()},
+        "provider_listing_reason": LISTING_REASONS["prv_cd_die"],
+        "service_listing_reason": LISTING_REASONS["prv_cd_sec"],
+        "response_message": RESPONSE_MESSAGE,
+        "cert_evidence": CERT_VERDICT["evidence"], "cert_verified_by": CERT_VERDICT["by"],
     }
     yield {"api": api, "tokens": secrets, "places": places, "db": clean_db}
     await api.close()
