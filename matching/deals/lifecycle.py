@@ -97,15 +97,22 @@ def _check_target(to: str) -> None:
                           "rejected by the enterprise that posted the need", "to")
 
 
-def check_step(state: dict[str, Any], side: str, to: str) -> None:
-    """Raise unless ``side`` may move the deal from its status to ``to`` (pure: no I/O)."""
+def check_side(side: str, to: str) -> None:
+    """Raise unless ``side`` may take the step ``to`` at all (checked before anything else, so a repeat of
+    the current status by the wrong side is refused too)."""
     _check_target(to)
-    sources, role = STEPS[to]
+    _sources, role = STEPS[to]
     if side == "STAFF":  # staff change data only through the audited curation mutations (docs/API.md)
         raise Forbidden("staff read deals; the enterprise and the provider take their own steps", "to")
     if role is not None and side != role:
         who = "the enterprise that posted the need" if role == "ENTERPRISE" else "the provider"
         raise Forbidden(f"{to} is confirmed by {who}", "to")
+
+
+def check_step(state: dict[str, Any], side: str, to: str) -> None:
+    """Raise unless ``side`` may move the deal from its status to ``to`` (pure: no I/O)."""
+    check_side(side, to)
+    sources, _role = STEPS[to]
     if state["status"] not in sources:
         raise InvalidStep(f"match {state['match_id']} is {state['status']}: it cannot become {to}", "to")
 
@@ -126,7 +133,8 @@ async def advance(db: Database, viewer: Viewer, match_id: str, to: str, note: st
         side = None if state is None else _side(viewer, state)
         if state is None or side is None:
             raise NotFound(f"match {match_id} does not exist", "match_id")
-        if state["status"] == to:
+        check_side(side, to)
+        if state["status"] == to:  # a retried step by its own side is harmless
             return Step(match_id, state["need_id"], to, to)
         check_step(state, side, to)
         released = 0.0

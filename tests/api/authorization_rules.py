@@ -152,12 +152,12 @@ MUTATION: dict[str, Check] = {
                          f"{{ {_PAYLOAD} }} }}", OWN_ENTERPRISE_OBJECT),
     # the accepted match (before its offer is withdrawn below): the enterprise confirms CONTRACTED; non-parties
     # NOT_FOUND; staff take no deal step (FORBIDDEN). The provider runs after the enterprise, on a match that is
-    # CONTRACTED already: the code answers a step to the current status as a no-op replay (OK, nothing changes)
-    # before it checks the side — on an ACCEPTED match the provider's CONTRACTED would be FORBIDDEN
+    # CONTRACTED already: CONTRACTED is the enterprise's step, so the provider is FORBIDDEN even though a
+    # repeat of the current status by the right side would be a harmless no-op
     "advanceMatch": Check('mutation { advanceMatch(input: {matchId: "{match}", to: CONTRACTED, note: "合同{n}"}) '
                           f"{{ {_PAYLOAD} }} }}",
                           roles("NOT_FOUND", anonymous="UNAUTHENTICATED", staff="FORBIDDEN", enterprise_owner="OK",
-                                provider_owner="OK")),
+                                provider_owner="FORBIDDEN")),
     # the world has no COMPLETED deal: the enterprise gets INVALID_STATE (the refusals of the others are the
     # check). The stars are validated per side before the lookup: the enterprise's stars from a provider are
     # REQUIRED (clarity), whoever owns the match
