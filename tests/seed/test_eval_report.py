@@ -11,7 +11,7 @@ def test_an_empty_list_counts_only_when_a_fitting_provider_exists():
     hard = load_hard_set(need_ids=["eval_201", "eval_202", "eval_203"])
     assert [n.id for n in hard.needs] == ["eval_201", "eval_202", "eval_203"]
     assert hard.extra is not None and len(hard.extra.providers) == 40
-    assert hard.inputs["eval_201"]["unit"] == "件"  # posted as typed
+    assert hard.inputs["eval_201"]["unitText"] == "件"  # posted as typed (the API resolves the word)
     assert all(hard.fitting(n) for n in hard.needs)  # each has a relevant provider breaking no constraint
     system = SystemResult("gongxu service")
     best = next(pid for pid, grade in hard.qrels["eval_201"].items() if grade >= 2)
