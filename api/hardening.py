@@ -36,6 +36,7 @@ from graphql import (
     FieldNode,
     FloatValueNode,
     FragmentDefinitionNode,
+    GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
     IntValueNode,
@@ -208,8 +209,10 @@ def check_node_id(schema: GraphQLSchema, value: str) -> None:
     definition = schema.get_type(type_name)
     if definition is None:
         return  # an id of no type is simply not found (node returns null)
-    if not (isinstance(definition, GraphQLObjectType) and any(i.name == "Node" for i in definition.interfaces)) \
-            or not key:
+    # an object type or an interface that implements Node (Provider ids name the interface); not Node itself
+    node_type = isinstance(definition, GraphQLObjectType | GraphQLInterfaceType) and any(
+        i.name == "Node" for i in definition.interfaces)
+    if not node_type or not key:
         raise _refuse("id", f"is not the id of an object ({type_name!r} is not a node type)")
 
 
