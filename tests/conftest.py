@@ -94,5 +94,18 @@ async def sample_db(db: Database, embedder) -> Database:
 
 @pytest.fixture(scope="session")
 def live_server(neo4j_env: None, embedder) -> Iterator[LiveServer]:
-    with LiveServer() as live:
+    """One app for the whole session. Its rate limits are lifted: the suite registers hundreds of
+    organisations from one address within minutes (tests/api/test_hardening_service.py checks the limits
+    on an app of its own, with low ones)."""
+    limits = {key: os.environ.get(key) for key in ("GONGXU_RATE_REGISTRATIONS", "GONGXU_RATE_EXPENSIVE")}
+    os.environ.update({key: "1000000" for key in limits})
+    try:
+        live = LiveServer()
+    finally:
+        for key, value in limits.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    with live:
         yield live
