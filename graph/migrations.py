@@ -151,6 +151,11 @@ def _credit_code_claims(_dimension: int) -> list[str]:
     return ["CREATE CONSTRAINT credit_code_key IF NOT EXISTS FOR (c:CreditCode) REQUIRE c.key IS UNIQUE"]
 
 
+def _provider_index(_dimension: int) -> list[str]:
+    """Issue 14: the in-process provider index syncs the providers stamped since its last look."""
+    return ["CREATE INDEX provider_matching_changed_at IF NOT EXISTS FOR (p:Provider) ON (p.matching_changed_at)"]
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "uniqueness constraints", _constraints),
     Migration(2, "full-text indexes (cjk)", _fulltext),
@@ -160,6 +165,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "curation: listing status, audit log, editions", _curation),
     Migration(7, "deals: responses, transitions, ratings", _deals),
     Migration(8, "credit-code claims (unique registration)", _credit_code_claims),
+    Migration(9, "provider index: matching_changed_at", _provider_index),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -2,9 +2,10 @@
 
 Flow for one need (docs/MATCHING.md has the whole story):
 
-1. **retrieve** candidates — vector indexes (statements, offers), full-text indexes (statements,
-   offers, providers), taxonomy links (the need's capabilities, their descendants and parent), and a
-   constraint-first exact scan when the need restricts region or certification;
+1. **retrieve** candidates — the nearest providers by vector among those that pass the need's
+   kind, listing, region and certification constraints (exact, in process:
+   :mod:`matching.provider_index`), full-text indexes (statements, offers, providers) and taxonomy
+   links (the need's capabilities, their descendants and parent);
 2. **constrain** in Cypher — kind, certifications, region, and for capacity the offer's unit, MOQ,
    window and volume (``graph.repositories.constraints.pair_features``);
 3. **score and explain** in Python (:mod:`matching.candidates`, :mod:`matching.scoring`);
@@ -31,6 +32,7 @@ from matching import freshness
 from matching.candidates import Candidate, NeedContext, build_candidate, match_id
 from matching.consortia import MEMBER_RELEVANCE_SHARE, Member, Proposal, propose
 from matching.embedding import Embedder
+from matching.provider_index import index_for
 from matching.retrieval import fuse, lexical_scores
 from matching.scoring import FALLBACK_MARGIN, SIMILAR_OFFER_COSINE
 from matching.taxonomy import load_taxonomy
@@ -38,7 +40,7 @@ from matching.texts import need_text
 from matching.validation import ErrorCode
 
 MATCHES_KEPT = 50  # stored per need; `matches` pages over these
-VECTOR_K = 200  # over-fetch: the vector index is approximate and constraints filter afterwards
+VECTOR_K = 200  # nearest constraint-passing providers by vector (and full-text hits per index)
 TAXONOMY_K = 400
 MAX_CANDIDATES = 150  # constraint-passing providers scored per need
 OPPORTUNITY_K = 50  # needs fetched per statement/offer of the provider
@@ -165,10 +167,13 @@ async def compute_candidates(db: Database, embedder: Embedder, need: NeedContext
     taxonomy = await load_taxonomy(db)
     codes = taxonomy.retrieval_scope([c["code"] for c in need.capabilities])
     text = lucene_query(need_text(need.title, need.description))  # without RFQ boilerplate
-    rows = await retrieval_repo.retrieve_providers(
-        db, need_id=need.id, vector=vector, kind=need.kind, text=text, codes=codes,
-        regions=[r["code"] for r in need.regions], certs=[c["code"] for c in need.certifications],
-        as_of=as_of, k=VECTOR_K, k_taxonomy=TAXONOMY_K)
+    # nearest by vector in process (exact, under the hard constraints) while Neo4j finds by words and taxonomy
+    nearest, rows = await asyncio.gather(
+        index_for(db).search(db, vector, capacity=need.kind == "CAPACITY", regions=[r["code"] for r in need.regions],
+                             certifications=[c["code"] for c in need.certifications], as_of=as_of, k=VECTOR_K),
+        retrieval_repo.retrieve_providers(db, need_id=need.id, kind=need.kind, text=text, codes=codes, as_of=as_of,
+                                          k=VECTOR_K, k_taxonomy=TAXONOMY_K))
+    rows += [{"source": "VECTOR", "provider_id": pid, "score": score} for pid, score in nearest]
     provider_ids = fuse(rows, MAX_CANDIDATES)
     lexical = lexical_scores(rows)
     pairs = [{"need_id": need.id, "provider_id": pid} for pid in provider_ids]

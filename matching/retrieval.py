@@ -1,4 +1,4 @@
-"""Candidate generation: fusing what the vector, full-text, taxonomy and constraint-first branches found.
+"""Candidate generation: fusing what the vector (in-process index), full-text and taxonomy branches found.
 
 Fusion is a weighted blend, not reciprocal-rank fusion: every candidate that reaches scoring gets an
 exact cosine against the need (recomputed in Cypher over all its statements and offers), a
@@ -38,7 +38,7 @@ def fuse(rows: list[dict[str, Any]], limit: int, key: str = "provider_id") -> li
     pre: dict[str, float] = defaultdict(float)
     for row in rows:
         source, ident = row["source"], row[key]
-        if source in ("VECTOR", "SCAN"):
+        if source == "VECTOR":
             value = semantic_value(row["score"])
         elif source == "TAXONOMY":
             value = float(row["score"] or 0.0)

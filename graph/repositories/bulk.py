@@ -76,7 +76,9 @@ async def upsert_providers(db: Database, rows: list[dict[str, Any]], fresh: bool
                 "p.contact_phone = row.contact_phone, p.contact_email = row.contact_email, "
                 "p.rating = row.rating, p.created_at = coalesce(p.created_at, datetime(row.created_at)), "
                 # sample and generated providers are in the pool unless a row says otherwise
-                "p.listing_status = coalesce(row.listing_status, p.listing_status, 'LISTED')",
+                "p.listing_status = coalesce(row.listing_status, p.listing_status, 'LISTED'), "
+                # the provider index reloads stamped providers (graph/repositories/provider_index.py)
+                "p.matching_changed_at = datetime()",
                 rows=[{**r, "created_at": r.get("created_at") or "2026-01-01T00:00:00Z"} for r in batch])
         await _replace_links(tx, _region_rows(rows), "Provider", "LOCATED_IN", "Region", "region_codes", fresh=fresh)
         await _replace_links(tx, rows, "Provider", "IN_INDUSTRY", "Industry", "industry_codes", fresh=fresh)
@@ -118,7 +120,7 @@ async def upsert_capability_statements(db: Database, rows: list[dict[str, Any]],
         await tx.rows(
             "UNWIND $rows AS row MATCH (p:Provider {id: row.provider_id}) "
             "MERGE (s:CapabilityStatement {id: row.id}) SET s.text = row.text, s.embedding = row.embedding "
-            "MERGE (p)-[:STATES]->(s)", rows=rows)
+            "MERGE (p)-[:STATES]->(s) SET p.matching_changed_at = datetime()", rows=rows)
         await _replace_links(tx, rows, "CapabilityStatement", "ABOUT", "Capability", "links",
                              rel_props=("confidence", "method"), fresh=fresh)
 
@@ -135,7 +137,7 @@ async def upsert_capacity_offers(db: Database, rows: list[dict[str, Any]], fresh
             "o.available_from = date(row.available_from), o.available_to = date(row.available_to), "
             "o.lead_time_days = row.lead_time_days, o.moq = row.moq, "
             "o.external_booked_volume = coalesce(row.booked_volume, 0), o.status = coalesce(row.status, 'PUBLISHED'), "
-            "o.embedding = row.embedding MERGE (p)-[:OFFERS]->(o) "
+            "o.embedding = row.embedding MERGE (p)-[:OFFERS]->(o) SET p.matching_changed_at = datetime() "
             # a row's booked volume is booked outside gongxu; deals' live bookings stay on top of it
             "WITH o CALL (o) { OPTIONAL MATCH (m:Match)-[:USES_OFFER]->(o) "
             "RETURN sum(coalesce(m.booked_volume, 0)) AS live } "

@@ -48,6 +48,11 @@ CALL (id) {
 WITH collect(DISTINCT p) AS providers
 CALL (providers) {
   UNWIND providers AS p
+  SET p.matching_changed_at = datetime()
+  RETURN count(*) AS stamped
+}
+CALL (providers) {
+  UNWIND providers AS p
   OPTIONAL MATCH (p)-[:LOCATED_IN]->(r:Region)
   WITH DISTINCT CASE WHEN r IS NULL THEN 'region:none'
                      ELSE 'region:' + """ + _PROVINCE_OF.format(r="r") + """ END AS key

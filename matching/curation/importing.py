@@ -16,7 +16,7 @@ from typing import Any
 
 from graph.db import Tx
 from graph.repositories import audit, capability_statements, providers
-from graph.repositories.freshness import bump_data_version
+from graph.repositories.freshness import mark_stale
 from graph.viewer import Viewer
 from matching.capability_links import STATEMENT_KINDS
 from matching.curation import commands
@@ -117,7 +117,7 @@ async def import_providers(intake: Intake, viewer: Viewer, content: bytes, filen
         await audit.record(tx, actor, "provider.import", f"import/{filename or 'file'}"[:300], None,
                            {"created": len(done.created), "listed": done.listed, "applied": done.applied,
                             "provider_ids": done.created[:100]})
-        await bump_data_version(tx)
+        await mark_stale(tx, done.created)  # their provinces' match lists; the provider index reloads them
         outcome["done"] = done
         if dry_run:
             raise _RollBack([])

@@ -1,0 +1,354 @@
+"""The in-process provider index: exact vector retrieval under a need's hard constraints, in numpy.
+
+Why it exists (docs/SCALING.md §2, BENCHMARKS.md): Neo4j's vector index is approximate and knows no
+constraints, so a need restricted to a region or a certificate either loses the providers that pass
+(post-filtering the index's top k) or scans them in Cypher, which costs hundreds of milliseconds per
+need once a constraint admits 10⁴ providers. This index keeps every provider's statement and
+published-offer vectors (unit length, float32) beside the attributes of the hard constraints it can
+decide in memory — listed, kind, region chain, active certificates and their validity — and answers
+"the ``k`` providers nearest to this need among those that pass" with one masked matrix–vector
+product: exact, so its recall against an exact scan is 1.
+
+It only *narrows*: every candidate it returns still goes through the Cypher constraints and features
+(``graph.repositories.constraints.pair_features``), so a momentarily stale entry can cost a
+candidate, never admit one that breaks a constraint.
+
+Freshness: the index is loaded once per process and database (keyset pages) and, before each search,
+brought up to date with the providers whose ``matching_changed_at`` moved (stamped in the same
+transaction as every write to a provider's matching inputs). A provider count that disagrees with
+the index (deletions, a wiped test database) triggers a full reload.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import weakref
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from graph.db import Database
+from graph.repositories import provider_index as repo
+
+LOAD_PAGE = 1_000  # providers per keyset page of a full load
+RELOAD_BATCH = 500  # changed providers fetched per statement of an incremental sync
+# Stamps are the writing transaction's clock: one that commits late may carry a stamp older than a
+# change already seen, so every sync looks this far back and skips the stamps it already holds.
+LOOKBACK = timedelta(seconds=60)
+NOT_HELD = -1
+NO_EXPIRY = date.max.toordinal() + 1
+ROW_KINDS = ("STATEMENT", "OFFER")
+
+
+@dataclass(frozen=True)
+class _View:
+    """What a search reads: references taken at its start; a sync publishes a new view after it."""
+
+    ids: list[str]
+    providers: int
+    listed: np.ndarray
+    capacity_ok: np.ndarray  # a manufacturer with a published offer
+    service_ok: np.ndarray  # states at least one capability
+    regions: np.ndarray  # providers × depth region ids, -1 padded
+    region_ids: dict[str, int]
+    certs: dict[str, np.ndarray]  # code → per-provider validity ordinal (NOT_HELD when not held)
+    vectors: np.ndarray
+    row_provider: np.ndarray
+    row_offer: np.ndarray
+    alive: np.ndarray
+    rows: int
+
+
+class ProviderIndex:
+    """One database's providers, in memory. Build with :func:`index_for`; search with :meth:`search`."""
+
+    def __init__(self) -> None:
+        self._sync_lock = asyncio.Lock()
+        self.loaded = False
+        self.loaded_in_s: float | None = None
+        self._since: Any = None
+        self._stamps: dict[str, Any] = {}
+        self._reset(dimension=0)
+
+    # ------------------------------------------------------------------------------ storage
+
+    def _reset(self, dimension: int) -> None:
+        self._slot: dict[str, int] = {}
+        self._ids: list[str] = []
+        self._provider_rows: dict[int, list[int]] = {}
+        self._listed = np.zeros(0, bool)
+        self._capacity_ok = np.zeros(0, bool)
+        self._service_ok = np.zeros(0, bool)
+        self._regions = np.full((0, 4), -1, np.int32)
+        self._region_ids: dict[str, int] = {}
+        self._certs: dict[str, np.ndarray] = {}
+        self._provider_certs: dict[int, list[str]] = {}
+        self._dimension = dimension
+        self._vectors = np.zeros((0, dimension), np.float32)
+        self._row_provider = np.zeros(0, np.int32)
+        self._row_offer = np.zeros(0, bool)
+        self._alive = np.zeros(0, bool)
+        self._rows = 0
+        self._dead = 0
+        self._publish()
+
+    def _publish(self) -> None:
+        self._view = _View(self._ids, len(self._ids), self._listed, self._capacity_ok, self._service_ok,
+                           self._regions, self._region_ids, self._certs, self._vectors, self._row_provider,
+                           self._row_offer, self._alive, self._rows)
+
+    @property
+    def providers(self) -> int:
+        return len(self._slot)
+
+    @property
+    def vectors(self) -> int:
+        return self._rows - self._dead
+
+    def _grow_providers(self, needed: int) -> None:
+        capacity = len(self._listed)
+        if needed <= capacity:
+            return
+        size = max(needed, capacity * 3 // 2, 1_024)
+
+        def grown(a: np.ndarray, fill: Any) -> np.ndarray:
+            out = np.full((size, *a.shape[1:]), fill, a.dtype)
+            out[:capacity] = a
+            return out
+
+        self._listed = grown(self._listed, False)
+        self._capacity_ok = grown(self._capacity_ok, False)
+        self._service_ok = grown(self._service_ok, False)
+        self._regions = grown(self._regions, -1)
+        self._certs = {code: grown(valid, NOT_HELD) for code, valid in self._certs.items()}
+
+    def _grow_rows(self, needed: int, dimension: int) -> None:
+        if self._dimension == 0:
+            self._dimension = dimension
+            self._vectors = np.zeros((0, dimension), np.float32)
+        capacity = len(self._alive)
+        if needed <= capacity:
+            return
+        size = max(needed, capacity * 3 // 2, 4_096)
+        vectors = np.zeros((size, self._dimension), np.float32)
+        vectors[:capacity] = self._vectors
+        self._vectors = vectors
+        for name in ("_row_provider", "_row_offer", "_alive"):
+            old = getattr(self, name)
+            new = np.zeros(size, old.dtype)
+            new[:capacity] = old
+            setattr(self, name, new)
+
+    def _region_id(self, code: str) -> int:
+        if code not in self._region_ids:
+            self._region_ids[code] = len(self._region_ids)
+        return self._region_ids[code]
+
+    def _put(self, entry: dict[str, Any]) -> None:
+        """Insert or replace one provider (its old rows die; its new rows are appended)."""
+        pid = entry["id"]
+        slot = self._slot.get(pid)
+        if slot is None:
+            slot = len(self._ids)
+            self._grow_providers(slot + 1)
+            self._slot[pid] = slot
+            self._ids.append(pid)
+        self._drop_rows(slot)
+        statements = _unit_rows(entry.get("statement_vectors"))
+        offers = _unit_rows(entry.get("offer_vectors"))
+        self._listed[slot] = entry.get("listing_status") == "LISTED"
+        self._capacity_ok[slot] = bool(entry.get("manufacturer")) and len(offers) > 0
+        self._service_ok[slot] = bool(entry.get("states"))
+        regions = [self._region_id(code) for code in dict.fromkeys(entry.get("regions") or [])]
+        if len(regions) > self._regions.shape[1]:
+            wider = np.full((len(self._regions), len(regions)), -1, np.int32)
+            wider[:, :self._regions.shape[1]] = self._regions
+            self._regions = wider
+        self._regions[slot] = -1
+        self._regions[slot, :len(regions)] = regions
+        for code in self._provider_certs.pop(slot, []):
+            self._certs[code][slot] = NOT_HELD
+        held_codes: list[str] = []
+        for held in entry.get("certifications") or []:
+            ordinal = _ordinal(held.get("valid_until"))
+            for code in held.get("codes") or []:
+                if code not in self._certs:
+                    self._certs[code] = np.full(len(self._listed), NOT_HELD, np.int32)
+                self._certs[code][slot] = max(int(self._certs[code][slot]), ordinal)
+                held_codes.append(code)
+        if held_codes:
+            self._provider_certs[slot] = held_codes
+        block = [(v, False) for v in statements] + [(v, True) for v in offers]
+        if block:
+            start = self._rows
+            self._grow_rows(start + len(block), len(block[0][0]))
+            for i, (vector, is_offer) in enumerate(block):
+                self._vectors[start + i] = vector
+                self._row_offer[start + i] = is_offer
+            self._row_provider[start:start + len(block)] = slot
+            self._alive[start:start + len(block)] = True
+            self._provider_rows[slot] = list(range(start, start + len(block)))
+            self._rows = start + len(block)
+        self._stamps[pid] = entry.get("changed_at")
+
+    def _put_many(self, entries: list[dict[str, Any]]) -> None:
+        for entry in entries:
+            self._put(entry)
+
+    def _drop_rows(self, slot: int) -> None:
+        old = self._provider_rows.pop(slot, [])
+        if old:
+            self._alive[old] = False
+            self._dead += len(old)
+
+    def _compact(self) -> None:
+        """Drop dead rows once they are a third of the store (a rebuild of the row arrays)."""
+        if self._dead * 3 < self._rows or self._rows < 4_096:
+            return
+        keep = np.flatnonzero(self._alive[:self._rows])
+        self._vectors = np.ascontiguousarray(self._vectors[keep])
+        self._row_provider = self._row_provider[keep].copy()
+        self._row_offer = self._row_offer[keep].copy()
+        self._alive = np.ones(len(keep), bool)
+        self._rows, self._dead = len(keep), 0
+        self._provider_rows = {}
+        for row, slot in enumerate(self._row_provider.tolist()):
+            self._provider_rows.setdefault(slot, []).append(row)
+
+    # --------------------------------------------------------------------------------- sync
+
+    async def ensure_current(self, db: Database) -> None:
+        """Load everything the first time; afterwards apply the providers changed since the last sync."""
+        async with self._sync_lock:
+            state = await repo.changes(db, self._since if self.loaded else None)
+            if not self.loaded:
+                await self._load_all(db, state["now"])
+                return
+            stale = [pid for pid, stamp in state["changed"] if self._stamps.get(pid) != stamp]
+            for start in range(0, len(stale), RELOAD_BATCH):
+                entries = await repo.providers_by_id(db, stale[start:start + RELOAD_BATCH])
+                found = {e["id"] for e in entries}
+                # only this sync mutates (the lock); searches read the published view
+                await asyncio.to_thread(self._put_many, entries)
+                for pid in stale[start:start + RELOAD_BATCH]:
+                    if pid not in found and pid in self._slot:  # deleted since: it can match nothing
+                        self._listed[self._slot[pid]] = False
+                        self._drop_rows(self._slot[pid])
+            self._since = _native(state["now"]) - LOOKBACK
+            if stale:
+                self._compact()
+                self._publish()
+            if state["providers"] != self.providers:  # deletions, or a database wiped and refilled
+                await self._load_all(db, state["now"])
+
+    async def _load_all(self, db: Database, now: Any) -> None:
+        started = time.perf_counter()
+        self._reset(self._dimension)
+        self._stamps = {}
+        after = ""
+        while True:
+            page = await repo.provider_page(db, after, LOAD_PAGE)
+            if not page:
+                break
+            await asyncio.to_thread(self._put_many, page)
+            after = page[-1]["id"]
+        self._since = _native(now) - LOOKBACK
+        self.loaded = True
+        self.loaded_in_s = time.perf_counter() - started
+        self._publish()
+
+    # ------------------------------------------------------------------------------- search
+
+    async def search(self, db: Database, vector: list[float], *, capacity: bool, regions: list[str],
+                     certifications: list[str], as_of: date, k: int) -> list[tuple[str, float]]:
+        """The ``k`` providers with the highest cosine (best statement or, for capacity, published offer)
+        among those listed, of the need's kind, in one of ``regions`` (any when empty) and holding every
+        one of ``certifications`` valid on ``as_of``; ``(provider id, cosine)``, best first."""
+        await self.ensure_current(db)
+        query = np.asarray(vector, np.float32)
+        norm = float(np.linalg.norm(query))
+        if norm == 0.0:
+            return []
+        return await asyncio.to_thread(_search, self._view, query / norm, capacity, regions, certifications,
+                                       as_of.toordinal(), k)
+
+
+def _search(view: _View, query: np.ndarray, capacity: bool, regions: list[str], certifications: list[str],
+            as_of: int, k: int) -> list[tuple[str, float]]:
+    n, rows = view.providers, view.rows
+    if n == 0 or rows == 0 or k <= 0:
+        return []
+    passes = view.listed[:n] & (view.capacity_ok[:n] if capacity else view.service_ok[:n])
+    if regions:
+        wanted = [view.region_ids[c] for c in regions if c in view.region_ids]
+        if not wanted:
+            return []
+        passes &= np.isin(view.regions[:n], wanted).any(axis=1)
+    for code in certifications:
+        valid = view.certs.get(code)
+        if valid is None:
+            return []
+        passes &= valid[:n] >= as_of
+    selected = view.alive[:rows] & passes[view.row_provider[:rows]]
+    if not capacity:
+        selected &= ~view.row_offer[:rows]
+    idx = np.flatnonzero(selected)
+    if idx.size == 0:
+        return []
+    # a gather copies the selected rows: cheaper than the full product only for a minority of them
+    scores = view.vectors[idx] @ query if idx.size * 2 < rows else (view.vectors[:rows] @ query)[idx]
+    providers_of = view.row_provider[idx]
+    wanted_rows = min(idx.size, k * 4)
+    while True:
+        partial = wanted_rows < idx.size
+        top = np.argpartition(-scores, wanted_rows - 1)[:wanted_rows] if partial else np.arange(idx.size)
+        top = top[np.argsort(-scores[top], kind="stable")]
+        _, first = np.unique(providers_of[top], return_index=True)
+        if len(first) >= k or wanted_rows >= idx.size:
+            break
+        wanted_rows = min(idx.size, wanted_rows * 4)
+    best = top[np.sort(first)[:k]]
+    # ties at the k-th score (identical offer texts are common) are broken by provider id, like an exact
+    # scan ordered by (score desc, id): every row scoring at least the k-th provider's best competes
+    cutoff = scores[best[-1]] if len(best) == k else -np.inf
+    ranked: dict[str, float] = {}
+    for i in np.flatnonzero(scores >= cutoff).tolist():
+        pid = view.ids[int(providers_of[i])]
+        ranked[pid] = max(ranked.get(pid, -np.inf), float(scores[i]))
+    return sorted(ranked.items(), key=lambda item: (-item[1], item[0]))[:k]
+
+
+def _unit_rows(vectors: list[list[float]] | None) -> list[np.ndarray]:
+    out = []
+    for vector in vectors or []:
+        array = np.asarray(vector, np.float32)
+        norm = float(np.linalg.norm(array))
+        if norm > 0.0:
+            out.append(array / norm)
+    return out
+
+
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def _ordinal(value: Any) -> int:
+    if value is None:
+        return NO_EXPIRY
+    if hasattr(value, "to_native"):
+        value = value.to_native()
+    return value.toordinal() if isinstance(value, date) else NO_EXPIRY
+
+
+_INDEXES: weakref.WeakKeyDictionary[Database, ProviderIndex] = weakref.WeakKeyDictionary()
+
+
+def index_for(db: Database) -> ProviderIndex:
+    """The process's index of this database (created empty; loaded by its first search)."""
+    index = _INDEXES.get(db)
+    if index is None:
+        index = _INDEXES[db] = ProviderIndex()
+    return index

@@ -1,0 +1,123 @@
+"""The in-process provider index against real Neo4j: exact under the hard constraints, and current after writes.
+
+The oracle is independent of the index: Neo4j's own ``vector.similarity.cosine`` over every statement
+and published offer of every provider, with the region and certificate rules written out in Cypher
+here, so a disagreement in either the vector arithmetic or a constraint shows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from matching_world import CHENGYU, IATF, SHANGHAI, SICHUAN, World
+
+from graph.db import Database
+from graph.repositories import bulk
+from matching.freshness import today
+from matching.provider_index import ProviderIndex, index_for
+
+ORACLE = """
+MATCH (p:Provider) WHERE p.listing_status = 'LISTED'
+  AND (CASE WHEN $capacity THEN p:Manufacturer AND EXISTS { (p)-[:OFFERS]->(:CapacityOffer {status: 'PUBLISHED'}) }
+       ELSE EXISTS { (p)-[:STATES]->(:CapabilityStatement) } END)
+  AND (size($regions) = 0 OR EXISTS {
+        (p)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(r:Region) WHERE r.code IN $regions })
+  AND all(code IN $certs WHERE EXISTS {
+        MATCH (p)-[h:HOLDS]->(c:Certification)
+        WHERE (c.code = code OR code IN coalesce(c.satisfies, [])) AND h.status = 'ACTIVE'
+          AND (h.valid_until IS NULL OR h.valid_until >= $as_of)
+          AND coalesce(h.verification, 'DECLARED') <> 'REJECTED' })
+MATCH (p)-[:STATES|OFFERS]->(x) WHERE x.embedding IS NOT NULL AND coalesce(x.status, 'PUBLISHED') = 'PUBLISHED'
+  AND ($capacity OR x:CapabilityStatement)
+RETURN p.id AS id, max(vector.similarity.cosine(x.embedding, $vector) * 2 - 1) AS cosine
+ORDER BY cosine DESC, id
+"""
+
+
+async def oracle(db: Database, vector: list[float], capacity: bool, regions: list[str], certs: list[str],
+                 as_of: date) -> list[tuple[str, float]]:
+    rows = await db.read(ORACLE, vector=vector, capacity=capacity, regions=regions, certs=certs, as_of=as_of)
+    return [(r["id"], r["cosine"]) for r in rows]
+
+
+def query(world: World, text: str) -> list[float]:
+    return world.cache.queries([text])[0].tolist()
+
+
+CASES = [
+    ("铝合金压铸件 汽车零部件", True, [], []),
+    ("铝合金压铸件 汽车零部件", True, [CHENGYU], [IATF]),
+    ("铝合金压铸件 汽车零部件", True, [SICHUAN], []),
+    ("等保测评 网络安全", False, [], []),
+    ("等保测评 网络安全", False, [SHANGHAI], []),
+    ("数控加工", False, [CHENGYU], [IATF]),
+]
+
+
+@pytest.mark.parametrize(("text", "capacity", "regions", "certs"), CASES)
+async def test_search_is_the_exact_scan_under_the_constraints(world: World, text, capacity, regions, certs):
+    vector = query(world, text)
+    index = ProviderIndex()
+    found = await index.search(world.db, vector, capacity=capacity, regions=regions, certifications=certs,
+                               as_of=today(), k=50)
+    expected = await oracle(world.db, vector, capacity, regions, certs, today())
+    assert expected, "each case has providers that pass"
+    assert [pid for pid, _ in found] == [pid for pid, _ in expected]
+    for (_, got), (_, want) in zip(found, expected, strict=True):
+        assert got == pytest.approx(want, abs=1e-4)
+
+
+async def test_k_bounds_the_answer_and_keeps_the_best(world: World):
+    vector = query(world, "铝合金压铸件")
+    found = await ProviderIndex().search(world.db, vector, capacity=True, regions=[], certifications=[],
+                                         as_of=today(), k=2)
+    expected = await oracle(world.db, vector, True, [], [], today())
+    assert [pid for pid, _ in found] == [pid for pid, _ in expected[:2]]
+
+
+async def test_certificate_validity_is_judged_on_the_date_asked(world: World):
+    vector = query(world, "铝合金压铸件")
+    index = ProviderIndex()
+    now = await index.search(world.db, vector, capacity=True, regions=[], certifications=[IATF], as_of=today(), k=50)
+    later = await index.search(world.db, vector, capacity=True, regions=[], certifications=[IATF],
+                               as_of=today() + timedelta(days=400), k=50)
+    assert "prv_cd_die" in {pid for pid, _ in now}  # valid for 365 more days
+    assert "prv_cd_die" not in {pid for pid, _ in later}
+    assert {pid for pid, _ in later} == {pid for pid, _ in await oracle(
+        world.db, vector, True, [], [IATF], today() + timedelta(days=400))}
+
+
+async def test_writes_reach_the_index_before_the_next_search(world: World):
+    index = index_for(world.db)
+    vector = query(world, "铝合金压铸件 汽车零部件")
+
+    async def ids() -> set[str]:
+        found = await index.search(world.db, vector, capacity=True, regions=[CHENGYU], certifications=[],
+                                   as_of=today(), k=50)
+        return {pid for pid, _ in found}
+
+    assert "prv_cd_die" in await ids()
+    await world.provider("prv_cd_die", listing_status="SUSPENDED")  # curation takes it out of the pool
+    assert "prv_cd_die" not in await ids()
+    await world.provider("prv_cd_die", listing_status="LISTED", region_code=SHANGHAI)  # back, but elsewhere
+    assert "prv_cd_die" not in await ids()
+    await world.provider("prv_cd_die", listing_status="LISTED")
+    assert "prv_cd_die" in await ids()
+    await world.offer("prv_cd_die2", status="WITHDRAWN")  # its only offer: no longer capacity
+    assert "prv_cd_die2" not in await ids()
+    await bulk.upsert_providers(world.db, [{"id": "prv_new_die", "name": "新成都压铸", "kind": "MANUFACTURER",
+                                            "region_code": "510100", "certifications": []}])
+    await world.write_offers([{**world.offers["prv_cd_die"], "id": "cof_new_die", "provider_id": "prv_new_die"}])
+    assert "prv_new_die" in await ids()
+    assert await ids() == {pid for pid, _ in await oracle(world.db, vector, True, [CHENGYU], [], today())}
+
+
+async def test_a_wiped_database_leaves_no_ghosts(world: World, clean_db: Database):
+    vector = query(world, "铝合金压铸件")
+    index = index_for(world.db)
+    assert await index.search(world.db, vector, capacity=True, regions=[], certifications=[], as_of=today(), k=5)
+    await clean_db.write("MATCH (p:Provider) DETACH DELETE p")
+    assert await index.search(world.db, vector, capacity=True, regions=[], certifications=[], as_of=today(),
+                              k=5) == []
+    assert index.providers == 0
