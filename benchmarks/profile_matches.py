@@ -26,6 +26,7 @@ async def profile(instance: str, needs: int, html: str | None) -> None:
     from graph.repositories import bulk
     from matching import engine
     from matching.embedding import get_embedder
+    from matching.provider_index import index_for
 
     settings = Neo4jSettings.from_env(instance)
     connection = server.ensure_neo4j(settings)
@@ -43,7 +44,10 @@ async def profile(instance: str, needs: int, html: str | None) -> None:
 
     try:
         ids = await bulk.open_need_ids(db, needs)
-        await engine.match_need(db, embedder, ids[0])  # warm-up outside the profile
+        await index_for(db).ensure_current(db)  # the provider index loads once per process, at start
+        for need_id in ids[:3]:  # warm-up outside the profile: query plans, taxonomy, model
+            await bulk.forget_stored_matches(db, need_id)
+            await engine.match_need(db, embedder, need_id)
         for need_id in ids:
             await bulk.forget_stored_matches(db, need_id)
         gdb.Tx.rows = timed_rows  # type: ignore[method-assign]

@@ -4,8 +4,9 @@ Flow for one need (docs/MATCHING.md has the whole story):
 
 1. **retrieve** candidates — the nearest providers by vector among those that pass the need's
    kind, listing, region and certification constraints (exact, in process:
-   :mod:`matching.provider_index`), full-text indexes (statements, offers, providers) and taxonomy
-   links (the need's capabilities, their descendants and parent);
+   :mod:`matching.provider_index`), the most confident taxonomy links to the need's capabilities,
+   their descendants and parent (same index, same constraints), and full-text hits (statements,
+   offers, providers; Neo4j's Lucene indexes) that the same constraints admit;
 2. **constrain** in Cypher — kind, certifications, region, and for capacity the offer's unit, MOQ,
    window and volume (``graph.repositories.constraints.pair_features``);
 3. **score and explain** in Python (:mod:`matching.candidates`, :mod:`matching.scoring`);
@@ -41,7 +42,7 @@ from matching.validation import ErrorCode
 
 MATCHES_KEPT = 50  # stored per need; `matches` pages over these
 VECTOR_K = 200  # nearest constraint-passing providers by vector (and full-text hits per index)
-TAXONOMY_K = 400
+TAXONOMY_K = 400  # providers by taxonomy link confidence
 MAX_CANDIDATES = 150  # constraint-passing providers scored per need
 OPPORTUNITY_K = 50  # needs fetched per statement/offer of the provider
 MAX_OPPORTUNITY_CANDIDATES = 300
@@ -156,6 +157,10 @@ async def _link_if_unlinked(need: NeedContext, linker: Any) -> None:
                          for link in links]
 
 
+async def _nothing() -> list[dict[str, Any]]:
+    return []
+
+
 async def compute_candidates(db: Database, embedder: Embedder, need: NeedContext, as_of: date,
                              partial: bool = False, linker: Any = None) -> list[Candidate]:
     """Every relevant provider that passes the hard constraints, scored, best first.
@@ -167,13 +172,16 @@ async def compute_candidates(db: Database, embedder: Embedder, need: NeedContext
     taxonomy = await load_taxonomy(db)
     codes = taxonomy.retrieval_scope([c["code"] for c in need.capabilities])
     text = lucene_query(need_text(need.title, need.description))  # without RFQ boilerplate
-    # nearest by vector in process (exact, under the hard constraints) while Neo4j finds by words and taxonomy
-    nearest, rows = await asyncio.gather(
+    # nearest by vector and by taxonomy link in process (exact, under the hard constraints) while Neo4j
+    # searches the words; full-text hits are kept when the same constraints admit them
+    retrieved, text_rows = await asyncio.gather(
         index_for(db).search(db, vector, capacity=need.kind == "CAPACITY", regions=[r["code"] for r in need.regions],
-                             certifications=[c["code"] for c in need.certifications], as_of=as_of, k=VECTOR_K),
-        retrieval_repo.retrieve_providers(db, need_id=need.id, kind=need.kind, text=text, codes=codes, as_of=as_of,
-                                          k=VECTOR_K, k_taxonomy=TAXONOMY_K))
-    rows += [{"source": "VECTOR", "provider_id": pid, "score": score} for pid, score in nearest]
+                             certifications=[c["code"] for c in need.certifications], as_of=as_of, k=VECTOR_K,
+                             codes=codes, k_taxonomy=TAXONOMY_K),
+        retrieval_repo.text_hits(db, kind=need.kind, text=text, k=VECTOR_K) if text else _nothing())
+    rows = [row for row in text_rows if retrieved.admits(row["provider_id"])]
+    rows += [{"source": "VECTOR", "provider_id": pid, "score": score} for pid, score in retrieved.nearest]
+    rows += [{"source": "TAXONOMY", "provider_id": pid, "score": score} for pid, score in retrieved.linked]
     provider_ids = fuse(rows, MAX_CANDIDATES)
     lexical = lexical_scores(rows)
     pairs = [{"need_id": need.id, "provider_id": pid} for pid in provider_ids]

@@ -55,6 +55,7 @@ class _View:
     regions: np.ndarray  # providers × depth region ids, -1 padded
     region_ids: dict[str, int]
     certs: dict[str, np.ndarray]  # code → per-provider validity ordinal (NOT_HELD when not held)
+    links: dict[str, tuple[np.ndarray, np.ndarray]]  # capability code → (rows, link confidences)
     vectors: np.ndarray
     row_provider: np.ndarray
     row_offer: np.ndarray
@@ -86,6 +87,9 @@ class ProviderIndex:
         self._region_ids: dict[str, int] = {}
         self._certs: dict[str, np.ndarray] = {}
         self._provider_certs: dict[int, list[str]] = {}
+        self._link_lists: dict[str, tuple[list[int], list[float]]] = {}
+        self._links: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._touched_codes: set[str] = set()
         self._dimension = dimension
         self._vectors = np.zeros((0, dimension), np.float32)
         self._row_provider = np.zeros(0, np.int32)
@@ -96,9 +100,16 @@ class ProviderIndex:
         self._publish()
 
     def _publish(self) -> None:
+        if self._touched_codes:
+            links = dict(self._links)
+            for code in self._touched_codes:
+                rows, confidences = self._link_lists[code]
+                links[code] = (np.asarray(rows, np.int64), np.asarray(confidences, np.float32))
+            self._links = links
+            self._touched_codes = set()
         self._view = _View(self._ids, len(self._ids), self._listed, self._capacity_ok, self._service_ok,
-                           self._regions, self._region_ids, self._certs, self._vectors, self._row_provider,
-                           self._row_offer, self._alive, self._rows)
+                           self._regions, self._region_ids, self._certs, self._links, self._vectors,
+                           self._row_provider, self._row_offer, self._alive, self._rows)
 
     @property
     def providers(self) -> int:
@@ -157,8 +168,8 @@ class ProviderIndex:
             self._slot[pid] = slot
             self._ids.append(pid)
         self._drop_rows(slot)
-        statements = _unit_rows(entry.get("statement_vectors"))
-        offers = _unit_rows(entry.get("offer_vectors"))
+        statements = _unit_rows(entry.get("statements"))
+        offers = _unit_rows(entry.get("offers"))
         self._listed[slot] = entry.get("listing_status") == "LISTED"
         self._capacity_ok[slot] = bool(entry.get("manufacturer")) and len(offers) > 0
         self._service_ok[slot] = bool(entry.get("states"))
@@ -181,13 +192,18 @@ class ProviderIndex:
                 held_codes.append(code)
         if held_codes:
             self._provider_certs[slot] = held_codes
-        block = [(v, False) for v in statements] + [(v, True) for v in offers]
+        block = [(v, links, False) for v, links in statements] + [(v, links, True) for v, links in offers]
         if block:
             start = self._rows
             self._grow_rows(start + len(block), len(block[0][0]))
-            for i, (vector, is_offer) in enumerate(block):
+            for i, (vector, links, is_offer) in enumerate(block):
                 self._vectors[start + i] = vector
                 self._row_offer[start + i] = is_offer
+                for code, confidence in links:
+                    rows, confidences = self._link_lists.setdefault(code, ([], []))
+                    rows.append(start + i)
+                    confidences.append(float(confidence))
+                    self._touched_codes.add(code)
             self._row_provider[start:start + len(block)] = slot
             self._alive[start:start + len(block)] = True
             self._provider_rows[slot] = list(range(start, start + len(block)))
@@ -208,7 +224,8 @@ class ProviderIndex:
         """Drop dead rows once they are a third of the store (a rebuild of the row arrays)."""
         if self._dead * 3 < self._rows or self._rows < 4_096:
             return
-        keep = np.flatnonzero(self._alive[:self._rows])
+        alive_before = self._alive[:self._rows]
+        keep = np.flatnonzero(alive_before)
         self._vectors = np.ascontiguousarray(self._vectors[keep])
         self._row_provider = self._row_provider[keep].copy()
         self._row_offer = self._row_offer[keep].copy()
@@ -217,6 +234,13 @@ class ProviderIndex:
         self._provider_rows = {}
         for row, slot in enumerate(self._row_provider.tolist()):
             self._provider_rows.setdefault(slot, []).append(row)
+        new_of_old = np.full(len(alive_before), -1, np.int64)
+        new_of_old[keep] = np.arange(len(keep))
+        for code, (rows, confidences) in list(self._link_lists.items()):
+            moved = new_of_old[np.asarray(rows, np.int64)]
+            kept = moved >= 0
+            self._link_lists[code] = (moved[kept].tolist(), np.asarray(confidences)[kept].tolist())
+            self._touched_codes.add(code)
 
     # --------------------------------------------------------------------------------- sync
 
@@ -262,57 +286,79 @@ class ProviderIndex:
 
     # ------------------------------------------------------------------------------- search
 
-    async def search(self, db: Database, vector: list[float], *, capacity: bool, regions: list[str],
-                     certifications: list[str], as_of: date, k: int) -> list[tuple[str, float]]:
-        """The ``k`` providers with the highest cosine (best statement or, for capacity, published offer)
-        among those listed, of the need's kind, in one of ``regions`` (any when empty) and holding every
-        one of ``certifications`` valid on ``as_of``; ``(provider id, cosine)``, best first."""
+    async def search(self, db: Database, vector: list[float] | None, *, capacity: bool, regions: list[str],
+                     certifications: list[str], as_of: date, k: int, codes: list[str] | None = None,
+                     k_taxonomy: int = 0) -> Retrieved:
+        """Candidates among the providers that are listed, of the need's kind, in one of ``regions`` (any
+        when empty) and hold every one of ``certifications`` valid on ``as_of``:
+
+        * ``nearest`` — the ``k`` with the highest cosine (best statement or, for capacity, published
+          offer), ``(provider id, cosine)``, best first (ties by id);
+        * ``linked`` — the ``k_taxonomy`` with the most confident link to one of ``codes``;
+        * :meth:`Retrieved.admits` — whether another branch's hit (full text) passes the same constraints.
+        """
         await self.ensure_current(db)
-        query = np.asarray(vector, np.float32)
-        norm = float(np.linalg.norm(query))
-        if norm == 0.0:
-            return []
-        return await asyncio.to_thread(_search, self._view, query / norm, capacity, regions, certifications,
-                                       as_of.toordinal(), k)
+        query = None
+        if vector is not None:
+            query = np.asarray(vector, np.float32)
+            norm = float(np.linalg.norm(query))
+            query = query / norm if norm > 0.0 else None
+        return await asyncio.to_thread(_search, self._view, self._slot, query, capacity, regions, certifications,
+                                       as_of.toordinal(), k, codes or [], k_taxonomy)
 
 
-def _search(view: _View, query: np.ndarray, capacity: bool, regions: list[str], certifications: list[str],
-            as_of: int, k: int) -> list[tuple[str, float]]:
-    n, rows = view.providers, view.rows
-    if n == 0 or rows == 0 or k <= 0:
-        return []
+@dataclass(frozen=True)
+class Retrieved:
+    """What the index found for one need (see :meth:`ProviderIndex.search`)."""
+
+    nearest: list[tuple[str, float]]
+    linked: list[tuple[str, float]]
+    passes: np.ndarray
+    slots: dict[str, int]
+
+    def admits(self, provider_id: str) -> bool:
+        slot = self.slots.get(provider_id)
+        return slot is not None and slot < len(self.passes) and bool(self.passes[slot])
+
+
+def _passes(view: _View, capacity: bool, regions: list[str], certifications: list[str], as_of: int) -> np.ndarray:
+    n = view.providers
     passes = view.listed[:n] & (view.capacity_ok[:n] if capacity else view.service_ok[:n])
     if regions:
         wanted = [view.region_ids[c] for c in regions if c in view.region_ids]
-        if not wanted:
-            return []
-        passes &= np.isin(view.regions[:n], wanted).any(axis=1)
+        passes &= np.isin(view.regions[:n], wanted).any(axis=1) if wanted else False
     for code in certifications:
         valid = view.certs.get(code)
-        if valid is None:
-            return []
-        passes &= valid[:n] >= as_of
-    selected = view.alive[:rows] & passes[view.row_provider[:rows]]
+        passes &= (valid[:n] >= as_of) if valid is not None else False
+    return passes
+
+
+def _search(view: _View, slots: dict[str, int], query: np.ndarray | None, capacity: bool, regions: list[str],
+            certifications: list[str], as_of: int, k: int, codes: list[str], k_taxonomy: int) -> Retrieved:
+    passes = _passes(view, capacity, regions, certifications, as_of)
+    rows = view.rows
+    usable = view.alive[:rows] & passes[view.row_provider[:rows]]
     if not capacity:
-        selected &= ~view.row_offer[:rows]
-    idx = np.flatnonzero(selected)
-    if idx.size == 0:
-        return []
-    # a gather copies the selected rows: cheaper than the full product only for a minority of them
-    scores = view.vectors[idx] @ query if idx.size * 2 < rows else (view.vectors[:rows] @ query)[idx]
-    providers_of = view.row_provider[idx]
-    wanted_rows = min(idx.size, k * 4)
+        usable &= ~view.row_offer[:rows]
+    nearest = _nearest(view, usable, query, k) if query is not None and k > 0 else []
+    linked = _linked(view, usable, codes, k_taxonomy) if codes and k_taxonomy > 0 else []
+    return Retrieved(nearest, linked, passes, slots)
+
+
+def _best_per_provider(view: _View, rows: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[str, float]]:
+    """The ``k`` providers whose best row in ``rows`` scores highest; ties by provider id (like an exact
+    scan ordered by (score desc, id)): every row scoring at least the k-th provider's best competes."""
+    providers_of = view.row_provider[rows]
+    wanted_rows = min(rows.size, k * 4)
     while True:
-        partial = wanted_rows < idx.size
-        top = np.argpartition(-scores, wanted_rows - 1)[:wanted_rows] if partial else np.arange(idx.size)
+        partial = wanted_rows < rows.size
+        top = np.argpartition(-scores, wanted_rows - 1)[:wanted_rows] if partial else np.arange(rows.size)
         top = top[np.argsort(-scores[top], kind="stable")]
         _, first = np.unique(providers_of[top], return_index=True)
-        if len(first) >= k or wanted_rows >= idx.size:
+        if len(first) >= k or wanted_rows >= rows.size:
             break
-        wanted_rows = min(idx.size, wanted_rows * 4)
+        wanted_rows = min(rows.size, wanted_rows * 4)
     best = top[np.sort(first)[:k]]
-    # ties at the k-th score (identical offer texts are common) are broken by provider id, like an exact
-    # scan ordered by (score desc, id): every row scoring at least the k-th provider's best competes
     cutoff = scores[best[-1]] if len(best) == k else -np.inf
     ranked: dict[str, float] = {}
     for i in np.flatnonzero(scores >= cutoff).tolist():
@@ -321,13 +367,37 @@ def _search(view: _View, query: np.ndarray, capacity: bool, regions: list[str], 
     return sorted(ranked.items(), key=lambda item: (-item[1], item[0]))[:k]
 
 
-def _unit_rows(vectors: list[list[float]] | None) -> list[np.ndarray]:
+def _nearest(view: _View, usable: np.ndarray, query: np.ndarray, k: int) -> list[tuple[str, float]]:
+    idx = np.flatnonzero(usable)
+    if idx.size == 0:
+        return []
+    # a gather copies the selected rows: cheaper than the full product only for a minority of them
+    scores = view.vectors[idx] @ query if idx.size * 2 < view.rows else (view.vectors[:view.rows] @ query)[idx]
+    return _best_per_provider(view, idx, scores, k)
+
+
+def _linked(view: _View, usable: np.ndarray, codes: list[str], k: int) -> list[tuple[str, float]]:
+    parts = [view.links[code] for code in dict.fromkeys(codes) if code in view.links]
+    if not parts:
+        return []
+    rows = np.concatenate([rows for rows, _ in parts])
+    confidences = np.concatenate([confidences for _, confidences in parts])
+    inside = rows < view.rows
+    rows, confidences = rows[inside], confidences[inside]
+    keep = usable[rows]
+    if not keep.any():
+        return []
+    return _best_per_provider(view, rows[keep], confidences[keep].astype(np.float64), k)
+
+
+def _unit_rows(items: list[dict[str, Any]] | None) -> list[tuple[np.ndarray, list[tuple[str, float]]]]:
+    """``(unit vector, [(capability code, confidence)])`` per statement or offer with a non-zero vector."""
     out = []
-    for vector in vectors or []:
-        array = np.asarray(vector, np.float32)
+    for item in items or []:
+        array = np.asarray(item["vector"], np.float32)
         norm = float(np.linalg.norm(array))
         if norm > 0.0:
-            out.append(array / norm)
+            out.append((array / norm, [(code, confidence) for code, confidence in item.get("links") or []]))
     return out
 
 

@@ -1,7 +1,7 @@
 """Cypher of the in-process provider index (``matching.provider_index``): what it loads and how it syncs.
 
-The index holds, per provider, the vectors of its capability statements and published capacity offers
-and the attributes its hard constraints need (listing status, kind, region chain, active
+The index holds, per provider, the vectors and taxonomy links of its capability statements and
+published capacity offers and the attributes its hard constraints need (listing status, kind, region chain, active
 certificates). It loads every provider once (keyset pages by id) and afterwards only the providers
 whose ``matching_changed_at`` moved: every write that changes a matching input of a provider stamps
 it in the write's own transaction (``graph.repositories.freshness.mark_stale`` and the bulk writers
@@ -25,9 +25,12 @@ RETURN p.id AS id, p.listing_status AS listing_status, p:Manufacturer AS manufac
      WHERE h.status = 'ACTIVE' AND coalesce(h.verification, 'DECLARED') <> 'REJECTED' |
      {codes: [c.code] + coalesce(c.satisfies, []), valid_until: h.valid_until,
       verified: h.verification = 'VERIFIED'}] AS certifications,
-  [(p)-[:STATES]->(s:CapabilityStatement) WHERE s.embedding IS NOT NULL | s.embedding] AS statement_vectors,
-  [(p)-[:OFFERS]->(o:CapacityOffer {status: 'PUBLISHED'}) WHERE o.embedding IS NOT NULL | o.embedding]
-     AS offer_vectors
+  [(p)-[:STATES]->(s:CapabilityStatement) WHERE s.embedding IS NOT NULL |
+     {vector: s.embedding, links: [(s)-[a:ABOUT]->(c:Capability) | [c.code, coalesce(a.confidence, 1.0)]]}]
+     AS statements,
+  [(p)-[:OFFERS]->(o:CapacityOffer {status: 'PUBLISHED'}) WHERE o.embedding IS NOT NULL |
+     {vector: o.embedding, links: [(o)-[a:OF_PROCESS]->(c:Capability) | [c.code, coalesce(a.confidence, 1.0)]]}]
+     AS offers
 """
 _PAGE = "MATCH (p:Provider) WHERE p.id > $after WITH p ORDER BY p.id LIMIT $limit" + _ENTRY
 _BY_IDS = "UNWIND $ids AS id MATCH (p:Provider {id: id})" + _ENTRY

@@ -1,20 +1,19 @@
 """Cypher of candidate retrieval: which providers a need is scored against, and which needs a provider is.
 
-Every branch is a fixed fragment chosen by flags, never text built from input; the need's hard
-constraints (``graph.repositories.constraints``) are applied before anything leaves the database.
-Vector retrieval for a need is in process (``matching.provider_index``); reverse matching still
-queries the ``need_embedding`` index here (scores converted back to the plain cosine, ``2 * s - 1``).
+Every branch is a fixed fragment chosen by flags, never text built from input. For a need only the
+full-text indexes are asked here: the nearest providers by vector and by taxonomy link come from the
+in-process provider index (``matching.provider_index``), which also decides which full-text hits pass
+the need's constraints. Reverse matching queries the ``need_embedding`` index here (scores converted
+back to the plain cosine, ``2 * s - 1``).
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from graph.db import Database
-from graph.repositories.constraints import PAIR_CONSTRAINTS
 
-# Each branch yields (source, p, score); see retrieve_providers.
+# Each branch yields (source, p, score); see text_hits.
 _TEXT_STATEMENTS = """
 CALL db.index.fulltext.queryNodes('capability_statement_text', $text, {limit: $k}) YIELD node, score
 MATCH (p:Provider)-[:STATES]->(node)
@@ -30,61 +29,20 @@ _TEXT_PROVIDERS = """
 CALL db.index.fulltext.queryNodes('provider_text', $text, {limit: $k}) YIELD node, score
 RETURN 'TEXT_PROVIDER' AS source, node AS p, max(score) AS score
 """
-# Providers linked to the taxonomy nodes in scope ($codes: the need's nodes, their descendants and
-# their direct parents — computed from the in-memory taxonomy, so this is an index seek).
-_TAXONOMY_STATEMENTS = """
-MATCH (c:Capability) WHERE c.code IN $codes
-MATCH (p:Provider)-[:STATES]->(:CapabilityStatement)-[a:ABOUT]->(c)
-WITH p, max(coalesce(a.confidence, 1.0)) AS score ORDER BY score DESC LIMIT $k_taxonomy
-RETURN 'TAXONOMY' AS source, p, score
-"""
-_TAXONOMY_OFFERS = """
-MATCH (c:Capability) WHERE c.code IN $codes
-MATCH (p:Manufacturer)-[:OFFERS]->(o:CapacityOffer {status: 'PUBLISHED'})-[a:OF_PROCESS]->(c)
-WITH p, max(coalesce(a.confidence, 1.0)) AS score ORDER BY score DESC LIMIT $k_taxonomy
-RETURN 'TAXONOMY' AS source, p, score
-"""
-_RETRIEVAL_TAIL = f"""
-}}
-WITH n, req_certs, p, collect({{source: source, score: score}}) AS hits
-WHERE {PAIR_CONSTRAINTS}
-  AND (n.kind <> 'CAPACITY' OR EXISTS {{ (p)-[:OFFERS]->(:CapacityOffer {{status: 'PUBLISHED'}}) }})
-UNWIND hits AS hit
-RETURN hit.source AS source, p.id AS provider_id, max(hit.score) AS score
-"""
 
 
-def _retrieval_query(capacity: bool, text: bool, taxonomy: bool) -> str | None:
-    branches = []
-    if text:
-        branches += [_TEXT_STATEMENTS, _TEXT_PROVIDERS] + ([_TEXT_OFFERS] if capacity else [])
-    if taxonomy:
-        branches.append(_TAXONOMY_STATEMENTS)
-        if capacity:
-            branches.append(_TAXONOMY_OFFERS)
-    if not branches:
-        return None
-    head = ("MATCH (n:Need {id: $need_id})\n"
-            "WITH n, [(n)-[:REQUIRES_CERT]->(c:Certification) | c.code] AS req_certs\n"
-            "CALL () {\n")
-    return head + "\nUNION ALL\n".join(branches) + _RETRIEVAL_TAIL
+async def text_hits(db: Database, *, kind: str, text: str, k: int) -> list[dict[str, Any]]:
+    """Providers whose statements, published offers (capacity needs) or own text match ``text`` (a Lucene
+    query built by ``graph.lucene``): rows ``{source, provider_id, score}`` with ``source`` TEXT_STATEMENT /
+    TEXT_OFFER / TEXT_PROVIDER and the Lucene score of that index, at most ``k`` per index.
 
-
-async def retrieve_providers(db: Database, *, need_id: str, kind: str, text: str | None, codes: list[str],
-                             as_of: date, k: int, k_taxonomy: int) -> list[dict[str, Any]]:
-    """Candidate providers for one need, by words and by taxonomy, that pass its hard constraints.
-
-    Rows ``{source, provider_id, score}``: ``source`` is TEXT_STATEMENT / TEXT_OFFER / TEXT_PROVIDER
-    (Lucene score of that index) or TAXONOMY (link confidence). The nearest providers by vector come
-    from the in-process provider index (``matching.provider_index``), exact under the same
-    constraints. The branches are fixed fragments chosen by flags, never text built from input.
-    Filtering here, before fusion, keeps the scoring budget for providers that can actually serve the need.
+    The need's hard constraints are not applied here: the caller keeps the hits the in-process provider
+    index admits (``matching.provider_index``), and every candidate is checked again in
+    ``graph.repositories.constraints.pair_features``.
     """
-    query = _retrieval_query(kind == "CAPACITY", bool(text), bool(codes))
-    if query is None:
-        return []
-    return await db.read(query, need_id=need_id, text=text or "", codes=codes, as_of=as_of, k=k,
-                         k_taxonomy=k_taxonomy)
+    branches = [_TEXT_STATEMENTS, _TEXT_PROVIDERS] + ([_TEXT_OFFERS] if kind == "CAPACITY" else [])
+    query = "CALL () {\n" + "\nUNION ALL\n".join(branches) + "\n}\nRETURN source, p.id AS provider_id, score"
+    return await db.read(query, text=text, k=k)
 
 
 _OPPORTUNITY_RETRIEVAL = """

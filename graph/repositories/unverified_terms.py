@@ -101,7 +101,11 @@ async def map_term(tx: Tx, key: str, kind: str, code: str, actor: str) -> int:
             f"MATCH (t:UnverifiedTerm {{key: $key}})<-[m:MENTIONS]-(s:{source}) "
             f"MATCH (n:{label} {{code: $code}}) "
             f"MERGE (s)-[r:{rel}]->(n) SET r.via_term = t.text{copy} "
-            "DELETE m RETURN count(*) AS n",
+            "DELETE m "
+            # the provider the link is about changed a matching input (the provider index reloads it)
+            "FOREACH (p IN [x IN [s] WHERE x:Provider] + [(x:Provider)-[:STATES|OFFERS]->(s) | x] | "
+            "  SET p.matching_changed_at = datetime()) "
+            "RETURN count(*) AS n",
             key=key, code=code)
         relinked += row["n"] if row else 0
     await tx.rows(

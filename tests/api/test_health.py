@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 from gql import Client, gql
 from gql.transport.httpx import HTTPXAsyncTransport
@@ -9,9 +11,15 @@ from gql.transport.httpx import HTTPXAsyncTransport
 
 def test_healthz_and_readyz(live_server):
     assert httpx.get(f"{live_server.url}/healthz").json() == {"status": "ok"}
+    deadline = time.monotonic() + 120  # the provider index loads in the background after start
     ready = httpx.get(f"{live_server.url}/readyz")
+    while ready.status_code != 200 and time.monotonic() < deadline:
+        assert ready.json()["checks"]["neo4j"] is True
+        time.sleep(0.5)
+        ready = httpx.get(f"{live_server.url}/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "checks": {"neo4j": True, "migrations": True, "model": True}}
+    assert ready.json() == {"status": "ready", "checks": {"neo4j": True, "migrations": True, "model": True,
+                                                          "provider_index": True}}
 
 
 async def test_graphql_statistics_over_http(live_server, db):

@@ -59,8 +59,8 @@ CASES = [
 async def test_search_is_the_exact_scan_under_the_constraints(world: World, text, capacity, regions, certs):
     vector = query(world, text)
     index = ProviderIndex()
-    found = await index.search(world.db, vector, capacity=capacity, regions=regions, certifications=certs,
-                               as_of=today(), k=50)
+    found = (await index.search(world.db, vector, capacity=capacity, regions=regions, certifications=certs,
+                                as_of=today(), k=50)).nearest
     expected = await oracle(world.db, vector, capacity, regions, certs, today())
     assert expected, "each case has providers that pass"
     assert [pid for pid, _ in found] == [pid for pid, _ in expected]
@@ -70,8 +70,8 @@ async def test_search_is_the_exact_scan_under_the_constraints(world: World, text
 
 async def test_k_bounds_the_answer_and_keeps_the_best(world: World):
     vector = query(world, "铝合金压铸件")
-    found = await ProviderIndex().search(world.db, vector, capacity=True, regions=[], certifications=[],
-                                         as_of=today(), k=2)
+    found = (await ProviderIndex().search(world.db, vector, capacity=True, regions=[], certifications=[],
+                                          as_of=today(), k=2)).nearest
     expected = await oracle(world.db, vector, True, [], [], today())
     assert [pid for pid, _ in found] == [pid for pid, _ in expected[:2]]
 
@@ -79,9 +79,10 @@ async def test_k_bounds_the_answer_and_keeps_the_best(world: World):
 async def test_certificate_validity_is_judged_on_the_date_asked(world: World):
     vector = query(world, "铝合金压铸件")
     index = ProviderIndex()
-    now = await index.search(world.db, vector, capacity=True, regions=[], certifications=[IATF], as_of=today(), k=50)
-    later = await index.search(world.db, vector, capacity=True, regions=[], certifications=[IATF],
-                               as_of=today() + timedelta(days=400), k=50)
+    now = (await index.search(world.db, vector, capacity=True, regions=[], certifications=[IATF], as_of=today(),
+                              k=50)).nearest
+    later = (await index.search(world.db, vector, capacity=True, regions=[], certifications=[IATF],
+                                as_of=today() + timedelta(days=400), k=50)).nearest
     assert "prv_cd_die" in {pid for pid, _ in now}  # valid for 365 more days
     assert "prv_cd_die" not in {pid for pid, _ in later}
     assert {pid for pid, _ in later} == {pid for pid, _ in await oracle(
@@ -95,7 +96,7 @@ async def test_writes_reach_the_index_before_the_next_search(world: World):
     async def ids() -> set[str]:
         found = await index.search(world.db, vector, capacity=True, regions=[CHENGYU], certifications=[],
                                    as_of=today(), k=50)
-        return {pid for pid, _ in found}
+        return {pid for pid, _ in found.nearest}
 
     assert "prv_cd_die" in await ids()
     await world.provider("prv_cd_die", listing_status="SUSPENDED")  # curation takes it out of the pool
@@ -116,8 +117,35 @@ async def test_writes_reach_the_index_before_the_next_search(world: World):
 async def test_a_wiped_database_leaves_no_ghosts(world: World, clean_db: Database):
     vector = query(world, "铝合金压铸件")
     index = index_for(world.db)
-    assert await index.search(world.db, vector, capacity=True, regions=[], certifications=[], as_of=today(), k=5)
+    assert (await index.search(world.db, vector, capacity=True, regions=[], certifications=[], as_of=today(),
+                               k=5)).nearest
     await clean_db.write("MATCH (p:Provider) DETACH DELETE p")
-    assert await index.search(world.db, vector, capacity=True, regions=[], certifications=[], as_of=today(),
-                              k=5) == []
+    assert (await index.search(world.db, vector, capacity=True, regions=[], certifications=[], as_of=today(),
+                               k=5)).nearest == []
     assert index.providers == 0
+
+
+LINKED = """
+MATCH (p:Provider)-[:STATES|OFFERS]->(x)-[a:ABOUT|OF_PROCESS]->(c:Capability) WHERE c.code IN $codes
+  AND p.listing_status = 'LISTED' AND coalesce(x.status, 'PUBLISHED') = 'PUBLISHED' AND x.embedding IS NOT NULL
+  AND ($capacity OR x:CapabilityStatement)
+  AND (CASE WHEN $capacity THEN p:Manufacturer AND EXISTS { (p)-[:OFFERS]->(:CapacityOffer {status: 'PUBLISHED'}) }
+       ELSE true END)
+  AND (size($regions) = 0 OR EXISTS {
+        (p)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(r:Region) WHERE r.code IN $regions })
+RETURN p.id AS id, max(coalesce(a.confidence, 1.0)) AS confidence ORDER BY confidence DESC, id
+"""
+
+
+@pytest.mark.parametrize(("codes", "capacity", "regions"), [
+    (["P.CAST.DIE.AL"], True, []), (["P.CAST.DIE.AL", "P.CAST.DIE.ZN"], True, [SICHUAN]),
+    (["S.SEC.ASSESS.MLPS"], False, [])])
+async def test_taxonomy_links_are_ranked_by_confidence_under_the_constraints(world: World, codes, capacity,
+                                                                            regions):
+    await world.provider("prv_yb_die", listing_status="SUSPENDED")
+    found = await ProviderIndex().search(world.db, None, capacity=capacity, regions=regions, certifications=[],
+                                         as_of=today(), k=0, codes=codes, k_taxonomy=50)
+    rows = await world.db.read(LINKED, codes=codes, capacity=capacity, regions=regions)
+    assert rows and found.nearest == []
+    assert [(pid, round(c, 4)) for pid, c in found.linked] == [(r["id"], round(r["confidence"], 4)) for r in rows]
+    assert not found.admits("prv_yb_die") and found.admits(rows[0]["id"])

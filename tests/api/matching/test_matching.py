@@ -12,7 +12,7 @@ import pytest
 from gql import Client, gql
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
-from matching_world import CHENGDU, World, capacity_need, d
+from matching_world import CHENGDU, World, capacity_need, d, service_need
 
 from graph.repositories import tokens
 
@@ -150,6 +150,8 @@ async def test_matches_with_typed_explanations_and_pages(world: World, client: G
 
 async def test_matches_cost_a_bounded_number_of_round_trips(world: World, client: GraphQLClient):
     """Recomputing, then serving stored matches with their providers and offers: no N+1."""
+    await world.need(service_need())
+    await client.run(MATCHES, {"needId": "ned_sec"}, "car")  # the server's provider index has seen the world
     await world.need(capacity_need(certification_codes=[], region_codes=[]))
     fresh = await client.run(MATCHES, {"needId": "ned_die", "first": 50}, "car")
     stored = await client.run(MATCHES, {"needId": "ned_die", "first": 50}, "car")
