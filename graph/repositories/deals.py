@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.db import Database, Tx
-from graph.repositories.freshness import DATA_VERSION_BUMP
+from graph.repositories.freshness import mark_decision_stale, mark_decisions_stale, mark_response_stale
 
 # ------------------------------------------------------------------------------------ locks, state
 
@@ -81,10 +81,11 @@ async def transition(tx: Tx, match_id: str, to: str, *, by_role: str, by_org: st
     """Set the match's status and keep the change as a ``MatchTransition`` (timestamped history).
 
     The caller has checked that the step is allowed; this also stamps ``<step>_at`` on the match
-    and, for a cancellation, who cancelled and why. Bumps the data version (deals are evidence).
+    and, for a cancellation, who cancelled and why. Deals are evidence: the needs whose stored matches
+    include the provider are marked stale (``freshness.mark_decision_stale``), not every need.
     """
     await tx.one(_TRANSITION, match_id=match_id, to=to, by_role=by_role, by_org=by_org, actor=actor, note=note)
-    await tx.rows(DATA_VERSION_BUMP)
+    await mark_decision_stale(tx, match_id)
 
 
 _HISTORY = """
@@ -156,7 +157,7 @@ async def release(tx: Tx, match_ids: list[str]) -> float:
         return 0.0
     rows = await tx.rows(_RELEASE, match_ids=list(match_ids))
     if rows:
-        await tx.rows(DATA_VERSION_BUMP)
+        await mark_decisions_stale(tx, list(match_ids))
     return float(sum(row["freed"] for row in rows))
 
 
@@ -274,7 +275,7 @@ async def upsert_response(tx: Tx, response_id: str, provider_id: str, need_id: s
     only when it is new). Call under the need's lock so two first answers cannot both create one."""
     row = await tx.one(_UPSERT_RESPONSE, id=response_id, provider_id=provider_id, need_id=need_id,
                        props={key: props.get(key) for key in RESPONSE_PROPS}, offer_id=offer_id)
-    await tx.rows(DATA_VERSION_BUMP)  # a decline is evidence
+    await mark_response_stale(tx, provider_id, need_id)  # a decline is evidence
     assert row is not None
     return row
 
@@ -336,7 +337,7 @@ async def rate(tx: Tx, match_id: str, by_role: str, by_org: str | None, props: d
     row = await tx.one(_RATE, match_id=match_id, by_role=by_role, by_org=by_org,
                        props={key: props[key] for key in RATING_PROPS if props.get(key) is not None})
     if row is not None:
-        await tx.rows(DATA_VERSION_BUMP)
+        await mark_decision_stale(tx, match_id)
     return row is not None
 
 

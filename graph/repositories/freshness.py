@@ -83,13 +83,21 @@ RETURN size(providers) AS providers, versions, via_matches, needs,
        COUNT { MATCH (e:Enterprise) WHERE e.id IN $ids } AS enterprises
 """
 
+# The needs whose stored matches include the matches' providers (their own needs among them), marked
+# in id order so that concurrent decisions on one provider take these locks in the same order.
 _DECISION_STALE = """
-MATCH (n:Need)-[:HAS_MATCH]->(:Match {id: $match_id})-[:WITH_PROVIDER]->(p:Provider)
+UNWIND $match_ids AS match_id
+MATCH (:Match {id: match_id})-[:WITH_PROVIDER]->(p:Provider)
+MATCH (n:Need)-[:HAS_MATCH]->(:Match)-[:WITH_PROVIDER]->(p)
+WITH DISTINCT n ORDER BY n.id
 SET n.matches_dirty = coalesce(n.matches_dirty, 0) + 1
-WITH n, p
-MATCH (other:Need)-[:HAS_MATCH]->(:Match)-[:WITH_PROVIDER]->(p) WHERE other <> n
-WITH DISTINCT other
-SET other.matches_dirty = coalesce(other.matches_dirty, 0) + 1
+RETURN count(*) AS needs
+"""
+_PAIR_STALE = """
+MATCH (:Need {id: $need_id})<-[:POSTED]-(:Enterprise)-[:POSTED]->(n:Need)
+      -[:HAS_MATCH]->(:Match)-[:WITH_PROVIDER]->(:Provider {id: $provider_id})
+WITH DISTINCT n ORDER BY n.id
+SET n.matches_dirty = coalesce(n.matches_dirty, 0) + 1
 RETURN count(*) AS needs
 """
 
@@ -125,9 +133,21 @@ async def mark_stale(tx: Tx, ids: list[str | None]) -> dict[str, int]:
 
 
 async def mark_decision_stale(tx: Tx, match_id: str) -> None:
-    """A decision on a match: its need, and every need whose stored matches include the same
-    provider (an acceptance books the offer's volume), are stale."""
-    await tx.rows(_DECISION_STALE, match_id=match_id)
+    """A decision or a deal step on a match: its need, and every need whose stored matches include the
+    same provider (an acceptance books the offer's volume; deals and ratings are evidence), are stale."""
+    await tx.rows(_DECISION_STALE, match_ids=[match_id])
+
+
+async def mark_decisions_stale(tx: Tx, match_ids: list[str]) -> None:
+    """:func:`mark_decision_stale` for several matches at once (released bookings)."""
+    if match_ids:
+        await tx.rows(_DECISION_STALE, match_ids=list(match_ids))
+
+
+async def mark_response_stale(tx: Tx, provider_id: str, need_id: str) -> None:
+    """A provider's response to a need is evidence on the same enterprise's needs whose stored matches
+    include that provider (a decline lowers it there)."""
+    await tx.rows(_PAIR_STALE, provider_id=provider_id, need_id=need_id)
 
 
 async def bump_data_version(tx: Tx) -> None:

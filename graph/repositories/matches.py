@@ -16,7 +16,6 @@ from typing import Any
 from graph.db import Database, Tx
 from graph.repositories import deals
 from graph.repositories.constraints import offer_feasibility
-from graph.repositories.freshness import mark_decision_stale
 
 # ------------------------------------------------------------------------------------- stored matches
 
@@ -210,7 +209,6 @@ async def decide(tx: Tx, match_id: str, status: str, reason: str | None, actor: 
     """Record the decision on the match and as its first transition (deal history, docs/DEALS.md)."""
     if status not in ("ACCEPTED", "REJECTED"):
         raise ValueError(f"not a decision: {status!r}")
-    # first: the transition reads the status it comes from (and bumps the data version)
+    # first: the transition reads the status it comes from (and marks the stored match lists it changes)
     await deals.transition(tx, match_id, status, by_role=by_role, by_org=by_org, actor=actor, note=reason)
     await tx.one(_DECIDE, match_id=match_id, status=status, reason=reason, actor=actor)
-    await mark_decision_stale(tx, match_id)
