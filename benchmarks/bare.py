@@ -70,7 +70,8 @@ def main() -> None:
     args = parser.parse_args()
     app = create_app(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
                      os.environ.get("NEO4J_PASSWORD", "gongxu-local"))
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    # the same server settings as `gongxu serve` (info log with access lines): only the API layer differs
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="info")
 
 
 if __name__ == "__main__":
