@@ -116,7 +116,10 @@ async def load(send: Any, concurrency: int, seconds: float, warmup: float = 1.0)
             i = k
             while time.monotonic() < deadline:
                 t0 = time.perf_counter()
-                ok = await send(client, i)
+                try:
+                    ok = await send(client, i)
+                except httpx.TransportError:  # a dropped connection is an error of the run, not its end
+                    ok = False
                 latencies.append((time.perf_counter() - t0) * 1000)
                 errors += 0 if ok else 1
                 i += concurrency
@@ -232,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         a, b = row["api"], row["bare"]
         print(f"{row['query']:24} {row['concurrency']:>3} {a['rps']:>8.1f} {b['rps']:>8.1f} "
               f"{a['rps'] / b['rps'] if b['rps'] else 0:>6.2f} {a['p50'] or 0:>8.1f} {b['p50'] or 0:>8.1f}"
-              f"{'  errors ' + str(a['errors']) if a['errors'] else ''}")
+              f"{'  errors ' + str(a['errors']) + '/' + str(b['errors']) if a['errors'] or b['errors'] else ''}")
     return 0
 
 
