@@ -7,6 +7,7 @@ Depth, alias and token limits are strawberry's own (``QueryDepthLimiter``, ``Max
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
@@ -197,20 +198,23 @@ class DocumentCache:
         self.maxsize = maxsize
         self.max_chars = max_chars
         self._documents: OrderedDict[str, DocumentNode] = OrderedDict()
+        self._lock = threading.Lock()  # an app per thread may share a schema (tests run several)
 
     def get(self, query: str) -> DocumentNode | None:
-        document = self._documents.get(query)
-        if document is not None:
-            self._documents.move_to_end(query)
-        return document
+        with self._lock:
+            document = self._documents.get(query)
+            if document is not None:
+                self._documents.move_to_end(query)
+            return document
 
     def put(self, query: str, document: DocumentNode) -> None:
         if len(query) > self.max_chars:
             return
-        self._documents[query] = document
-        self._documents.move_to_end(query)
-        while len(self._documents) > self.maxsize:
-            self._documents.popitem(last=False)
+        with self._lock:
+            self._documents[query] = document
+            self._documents.move_to_end(query)
+            while len(self._documents) > self.maxsize:
+                self._documents.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._documents)
