@@ -29,7 +29,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from api.auth import InvalidToken, viewer_for
+from api.auth import InvalidToken, ViewerCache, viewer_for
 from api.config import ApiSettings
 from api.context import Context
 from api.curation.downloads import edition_file
@@ -77,20 +77,22 @@ class GongxuGraphQL(GraphQL):
 
 
 class Authenticated:
-    """ASGI wrapper: resolves ``Authorization: Bearer`` to a viewer once, before GraphQL runs.
+    """ASGI wrapper: resolves ``Authorization: Bearer`` to a viewer once, before GraphQL runs (an active token
+    is remembered for ``GONGXU_TOKEN_CACHE_S`` seconds, see api/auth.py).
 
     An unknown, revoked or malformed token is answered with 401 and a GraphQL-shaped body
     (``extensions.code = UNAUTHENTICATED``) instead of being served as anonymous.
     """
 
-    def __init__(self, app: GongxuGraphQL, state: dict[str, Any]):
+    def __init__(self, app: GongxuGraphQL, state: dict[str, Any], cache: ViewerCache | None = None):
         self.app = app
         self.state = state
+        self.cache = cache  # active tokens remembered for a few seconds (api/auth.py)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)
         try:
-            viewer = await viewer_for(self.state["services"].db, request.headers.get("authorization"))
+            viewer = await viewer_for(self.state["services"].db, request.headers.get("authorization"), self.cache)
         except InvalidToken as exc:
             body = {"data": None, "errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]}
             response = JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
@@ -232,8 +234,8 @@ class Negotiated:
                                                                                   b"content-type")]
         content_type = dict(start.get("headers", [])).get(b"content-type", b"application/json")
         modern = _accepts_graphql_response(scope)
-        try:
-            payload = json.loads(body) if b"json" in content_type else None
+        try:  # only an answer with errors is re-read (a large page without any is passed on as it is)
+            payload = json.loads(body) if b"json" in content_type and b'"errors"' in body else None
         except ValueError:
             payload = None
         if isinstance(payload, dict) and "errors" in payload:
@@ -301,11 +303,12 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
         return await import_providers(request, state)
 
     graphql_app = GongxuGraphQL(state, settings)
+    graphql = BoundedBody(Negotiated(Authenticated(graphql_app, state, ViewerCache(settings.token_cache_s))))
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
-            Route("/graphql", BoundedBody(Negotiated(Authenticated(graphql_app, state))), methods=["GET", "POST"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/editions/{number}.{format}", edition_download, methods=["GET"]),
             Route("/imports/providers", provider_import, methods=["POST"]),
             *web_pages.routes(state),  # /reports (staff pages) and /static (local front-end files)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from api.auth import DEFAULT_TOKEN_CACHE_S
 from api.hardening import RateLimits
 
 
@@ -15,6 +16,9 @@ class ApiSettings:
     port: int
     # GONGXU_RATE_REGISTRATIONS / GONGXU_RATE_EXPENSIVE / GONGXU_RATE_WINDOW_S (generous by default)
     rate_limits: RateLimits = field(default_factory=RateLimits.from_env)
+    # GONGXU_TOKEN_CACHE_S: how long an active token is remembered (a revocation takes effect within it)
+    token_cache_s: float = field(default_factory=lambda: float(os.environ.get("GONGXU_TOKEN_CACHE_S",
+                                                                              DEFAULT_TOKEN_CACHE_S)))
 
     @property
     def production(self) -> bool:

@@ -1,4 +1,5 @@
-"""Schema extensions: the complexity budget, error masking with codes, and the round-trip report.
+"""Schema extensions: the complexity budget, the document cache, error masking with codes, and the round-trip
+report.
 
 Depth, alias and token limits are strawberry's own (``QueryDepthLimiter``, ``MaxAliasesLimiter``,
 ``MaxTokensLimiter``); they are assembled with these in ``api/schema.py``.
@@ -6,13 +7,13 @@ Depth, alias and token limits are strawberry's own (``QueryDepthLimiter``, ``Max
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
 from graphql import (
-    ExecutionResult as GraphQLExecutionResult,
-)
-from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -30,6 +31,9 @@ from graphql import (
     get_named_type,
     value_from_ast,
     value_from_ast_untyped,
+)
+from graphql import (
+    ExecutionResult as GraphQLExecutionResult,
 )
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
@@ -175,6 +179,73 @@ class ComplexityLimiter(SchemaExtension):
                     "ask for fewer items (first) or fewer nested lists",
                     extensions={"code": QUERY_TOO_COMPLEX, "complexity": cost, "budget": self.budget})])
         yield
+
+
+# ------------------------------------------------------------------------------------ documents
+
+
+class DocumentCache:
+    """Parsed documents that passed validation, by query text (LRU), for one schema.
+
+    Parsing and validating are pure functions of the query text, the schema and its validation rules
+    (depth, aliases, tokens, introspection: fixed per schema), so a text that parsed and validated once
+    is valid again and its document can be reused. Clients send the same few texts with different
+    variables; validation was the largest CPU cost of a small query. Only valid texts of at most
+    ``max_chars`` are kept (bounded memory); an invalid one is parsed and validated every time.
+    """
+
+    def __init__(self, maxsize: int = 256, max_chars: int = 20_000):
+        self.maxsize = maxsize
+        self.max_chars = max_chars
+        self._documents: OrderedDict[str, DocumentNode] = OrderedDict()
+        self._lock = threading.Lock()  # an app per thread may share a schema (tests run several)
+
+    def get(self, query: str) -> DocumentNode | None:
+        with self._lock:
+            document = self._documents.get(query)
+            if document is not None:
+                self._documents.move_to_end(query)
+            return document
+
+    def put(self, query: str, document: DocumentNode) -> None:
+        if len(query) > self.max_chars:
+            return
+        with self._lock:
+            self._documents[query] = document
+            self._documents.move_to_end(query)
+            while len(self._documents) > self.maxsize:
+                self._documents.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+
+def cached_documents(cache: DocumentCache) -> type[SchemaExtension]:
+    """An extension class bound to ``cache``: a known text skips parsing and validation."""
+
+    class CachedDocuments(SchemaExtension):
+        def __init__(self, *, execution_context: Any = None) -> None:
+            self.hit = False
+
+        def on_parse(self) -> Iterator[None]:
+            context = self.execution_context
+            if context.graphql_document is None and context.query:
+                document = cache.get(context.query)
+                if document is not None:
+                    context.graphql_document = document
+                    self.hit = True
+            yield
+
+        def on_validate(self) -> Iterator[None]:
+            context = self.execution_context
+            if self.hit and context.pre_execution_errors is None:
+                context.pre_execution_errors = []  # validated when it was cached, by the same rules
+            yield
+            if not self.hit and context.pre_execution_errors == [] and context.graphql_document is not None \
+                    and context.query:
+                cache.put(context.query, context.graphql_document)
+
+    return CachedDocuments
 
 
 # ------------------------------------------------------------------------------------------- errors

@@ -135,14 +135,18 @@ def check_literal(node: ValueNode, name: str, depth: int = 0) -> None:
 
 
 class _Usages(Visitor):
-    """Which argument / input-field names each variable is bound to, and every literal argument."""
+    """What the bounds need from a document, whatever the variables: which argument / input-field names
+    each variable is bound to, every argument, the ``node(id:)`` values, and whether the literals passed."""
 
     def __init__(self) -> None:
         super().__init__()
         self.names: dict[str, set[str]] = {}
         self.node_ids: list[ValueNode] = []
+        self.arguments: list[ArgumentNode] = []
+        self.literals_checked = False
 
     def enter_argument(self, node: ArgumentNode, *_args: Any) -> None:
+        self.arguments.append(node)
         self._bind(node.name.value, node.value)
 
     def enter_object_field(self, node: ObjectFieldNode, *_args: Any) -> None:
@@ -167,13 +171,39 @@ def _operation(document: DocumentNode, operation_name: str | None) -> OperationD
     return operations[0] if len(operations) >= 1 else None
 
 
+_USAGES: dict[int, tuple[DocumentNode, _Usages]] = {}  # by document identity (the entry keeps it alive)
+_USAGES_MAX = 256
+_USAGES_MAX_CHARS = 20_000
+_USAGES_LOCK = threading.Lock()
+
+
+def _usages(document: DocumentNode) -> _Usages:
+    """The document's usages, walked once per document object: a document from ``DocumentCache`` is the
+    same object for every request of its text, so its walk is not repeated."""
+    with _USAGES_LOCK:
+        found = _USAGES.get(id(document))
+    if found is not None and found[0] is document:
+        return found[1]
+    usages = _Usages()
+    visit(document, usages)
+    source = document.loc.source.body if document.loc else None
+    if source is None or len(source) > _USAGES_MAX_CHARS:
+        return usages  # bounded memory: only documents of a size ``DocumentCache`` keeps are kept here
+    with _USAGES_LOCK:
+        if len(_USAGES) >= _USAGES_MAX:
+            _USAGES.clear()
+        _USAGES[id(document)] = (document, usages)
+    return usages
+
+
 def check_operation(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
                     variables: dict[str, Any]) -> None:
     """Raise ApiError(BAD_USER_INPUT) for the first value out of bounds in the operation that will run."""
-    usages = _Usages()
-    visit(document, usages)
-    for node in _literal_arguments(document):
-        check_literal(node.value, node.name.value)
+    usages = _usages(document)
+    if not usages.literals_checked:  # literals are part of the document: checked once it passes
+        for node in usages.arguments:
+            check_literal(node.value, node.name.value)
+        usages.literals_checked = True
     operation = _operation(document, operation_name)
     definitions = {d.variable.name.value: d for d in (operation.variable_definitions if operation else ()) or ()}
     for variable, definition in definitions.items():
@@ -186,17 +216,6 @@ def check_operation(schema: GraphQLSchema, document: DocumentNode, operation_nam
         value = variables.get(node.name.value) if isinstance(node, VariableNode) else getattr(node, "value", None)
         if isinstance(value, str):
             check_node_id(schema, value)
-
-
-def _literal_arguments(document: DocumentNode) -> Iterator[ArgumentNode | ObjectFieldNode]:
-    found: list[ArgumentNode] = []
-
-    class Collect(Visitor):
-        def enter_argument(self, node: ArgumentNode, *_args: Any) -> None:
-            found.append(node)
-
-    visit(document, Collect())
-    yield from found
 
 
 def check_node_id(schema: GraphQLSchema, value: str) -> None:

@@ -5,8 +5,9 @@ Each domain package (``api/providers``, ``api/offers``, ``api/enterprises``, ``a
 the mixins below is the order of the root fields in ``schema.graphql``.
 
 ``build_schema(production)`` adds the limits every deployment has (depth 10, 15 aliases, 2,000
-tokens, a complexity budget, masked unexpected errors) and, outside production, the Cypher
-round-trip report; in production introspection is off. ``schema`` (development) is what
+tokens, a complexity budget, masked unexpected errors), a cache of valid documents by query text
+(``DocumentCache``) and, outside production, the Cypher round-trip report; in production
+introspection is off. ``schema`` (development) is what
 ``gongxu schema export`` prints to ``schema.graphql``: the SDL is the same in both modes.
 """
 
@@ -26,7 +27,14 @@ from api.deals.schema import DealsMutation, DealsQuery
 from api.enterprises.mutations import EnterpriseMutation
 from api.enterprises.queries import EnterpriseQuery
 from api.errors import deliberate
-from api.extensions import COMPLEXITY_BUDGET, ComplexityLimiter, CypherRoundTrips, MaskUnexpectedErrors
+from api.extensions import (
+    COMPLEXITY_BUDGET,
+    ComplexityLimiter,
+    CypherRoundTrips,
+    DocumentCache,
+    MaskUnexpectedErrors,
+    cached_documents,
+)
 from api.matching import Match, MatchingMutation, MatchingQuery
 from api.needs.mutations import NeedMutation
 from api.needs.queries import NeedQuery
@@ -71,6 +79,7 @@ class GongxuSchema(strawberry.Schema):
 def build_schema(production: bool = False, complexity_budget: int = COMPLEXITY_BUDGET) -> strawberry.Schema:
     extensions: list[Any] = [
         MaskUnexpectedErrors,
+        cached_documents(DocumentCache()),  # per schema: its validation rules are part of what is cached
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),

@@ -73,8 +73,13 @@ class Served:
 
 
 def start_api(uri: str) -> Served:
+    """``gongxu serve`` as deployed: production mode (no GraphiQL, no introspection, no round-trip report),
+    uvicorn's info log with access lines (to /dev/null, as the bare endpoint's). The rate limiter counts
+    every request but is set never to refuse one: the load comes from one token and one address, where a
+    real deployment's would come from many."""
     port = free_port()
-    env = {**os.environ, "NEO4J_URI": uri, "GONGXU_PORT": str(port), "GONGXU_HOST": "127.0.0.1"}
+    env = {**os.environ, "NEO4J_URI": uri, "GONGXU_PORT": str(port), "GONGXU_HOST": "127.0.0.1",
+           "GONGXU_ENV": "production", "GONGXU_RATE_EXPENSIVE": str(10**9), "GONGXU_RATE_REGISTRATIONS": str(10**9)}
     return Served([sys.executable, "-m", "api.cli", "serve", "--port", str(port)], env, "/readyz", port)
 
 
@@ -111,7 +116,10 @@ async def load(send: Any, concurrency: int, seconds: float, warmup: float = 1.0)
             i = k
             while time.monotonic() < deadline:
                 t0 = time.perf_counter()
-                ok = await send(client, i)
+                try:
+                    ok = await send(client, i)
+                except httpx.TransportError:  # a dropped connection is an error of the run, not its end
+                    ok = False
                 latencies.append((time.perf_counter() - t0) * 1000)
                 errors += 0 if ok else 1
                 i += concurrency
@@ -140,7 +148,7 @@ def bare_sender(url: str, path: Any) -> Any:
 
 
 async def run(api: Served, uri: str, provider_ids: list[str], need_ids: list[str], staff_token: str,
-              concurrencies: tuple[int, ...], seconds: float) -> dict[str, Any]:
+              concurrencies: tuple[int, ...], seconds: float, only: str | None = None) -> dict[str, Any]:
     """Every query at every concurrency, API then bare; returns rows and both servers' RSS.
 
     ``api`` is the running app (the caller starts and stops it); the bare endpoint is started here.
@@ -167,6 +175,8 @@ async def run(api: Served, uri: str, provider_ids: list[str], need_ids: list[str
                 await send_matches(client, i)
         rows = []
         for name, (subject, reference) in queries.items():
+            if only and not name.startswith(only):
+                continue
             for c in concurrencies:
                 s = (await load(subject, c, seconds, warmup=min(1.0, seconds))).row()
                 r = (await load(reference, c, seconds, warmup=min(1.0, seconds))).row()
@@ -174,3 +184,60 @@ async def run(api: Served, uri: str, provider_ids: list[str], need_ids: list[str
         return {"rows": rows, "api_rss_mb": api.rss_mb, "bare_rss_mb": bare.rss_mb}
     finally:
         bare.stop()
+
+
+async def standalone(scale: int, instance: str, seconds: float, concurrencies: tuple[int, ...], needs: int,
+                     only: str | None = None) -> dict[str, Any]:
+    """The API cells alone on a pool of their own (no matching, ingest or memory figures): for profiling
+    the API layer, whose per-request cost hardly depends on the pool's size."""
+    from benchmarks.pool import open_pool
+    from benchmarks.run import _staff_token
+    from graph.repositories import bulk, providers
+    from graph.repositories.paging import PageRequest
+    from matching import engine
+    from matching.embedding import get_embedder
+
+    embedder = get_embedder()
+    pool = await open_pool(scale, embedder, instance=instance, restart=False)
+    try:
+        need_ids = await bulk.open_need_ids(pool.db, needs)
+        for need_id in need_ids:
+            await engine.match_need(pool.db, embedder, need_id, first=10)
+        provider_ids = [row["id"] for row in await providers.page(pool.db, {}, PageRequest(sort="NAME", limit=200))]
+        token = await _staff_token(pool.db)
+        served = await asyncio.to_thread(start_api, pool.uri)
+        try:
+            return await run(served, pool.uri, provider_ids, need_ids, token, concurrencies, seconds, only=only)
+        finally:
+            served.stop()
+    finally:
+        await pool.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.api_bench",
+                                     description="API throughput against the bare endpoint, alone")
+    parser.add_argument("--scale", type=int, default=2000, help="providers in the pool (generated once)")
+    parser.add_argument("--instance", default=None, help="local Neo4j instance (default bench<scale>)")
+    parser.add_argument("--seconds", type=float, default=5.0, help="seconds per cell and server")
+    parser.add_argument("--concurrency", default="1,8,32")
+    parser.add_argument("--needs", type=int, default=20)
+    parser.add_argument("--only", default=None, help="run only the queries whose name starts with this")
+    args = parser.parse_args(argv)
+    from benchmarks.pool import instance_name
+
+    result = asyncio.run(standalone(args.scale, args.instance or instance_name(args.scale), args.seconds,
+                                    tuple(int(c) for c in args.concurrency.split(",")), args.needs, args.only))
+    print(f"{'query':24} {'c':>3} {'api rps':>8} {'bare rps':>8} {'ratio':>6} {'api p50':>8} {'bare p50':>8}")
+    for row in result["rows"]:
+        a, b = row["api"], row["bare"]
+        print(f"{row['query']:24} {row['concurrency']:>3} {a['rps']:>8.1f} {b['rps']:>8.1f} "
+              f"{a['rps'] / b['rps'] if b['rps'] else 0:>6.2f} {a['p50'] or 0:>8.1f} {b['p50'] or 0:>8.1f}"
+              f"{'  errors ' + str(a['errors']) + '/' + str(b['errors']) if a['errors'] or b['errors'] else ''}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

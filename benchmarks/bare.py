@@ -4,8 +4,10 @@ with no GraphQL, no auth, no dataloaders — what the same process costs without
     NEO4J_URI=bolt://… python -m benchmarks.bare --port 8123
 
 * ``/provider?id=prv_000001`` — ``graph.repositories.providers.by_ids`` (what ``node(id)`` reads);
-* ``/providers`` — ``graph.repositories.providers.page`` of 100, by name (``providers(first: 100)``);
-* ``/matches?need=ned_000001`` — the stored page of 10 (``matches`` when nothing changed).
+* ``/providers`` — ``graph.repositories.providers.page`` of 101 by name (``providers(first: 100)`` reads one
+  more row to know whether a next page exists);
+* ``/matches?need=ned_000001`` — ``graph.repositories.matches.need_with_stored_page`` of 10: the one statement
+  ``matches`` sends when nothing changed (the need, its freshness signature and the stored page).
 """
 
 from __future__ import annotations
@@ -49,14 +51,14 @@ def create_app(uri: str, user: str | None = None, password: str | None = None) -
         return JSONResponse(_jsonable(rows[0] if rows else None))
 
     async def provider_page(_request: Request) -> JSONResponse:
-        rows = await providers.page(state["db"], {}, PageRequest(sort="NAME", limit=100))
+        rows = await providers.page(state["db"], {}, PageRequest(sort="NAME", limit=101))
         return JSONResponse(_jsonable(rows))
 
     async def matches(request: Request) -> JSONResponse:
         from graph.repositories import matches as matches_repo
 
-        rows = await matches_repo.stored_matches(state["db"], request.query_params["need"], limit=10)
-        return JSONResponse(_jsonable(rows))
+        row = await matches_repo.need_with_stored_page(state["db"], request.query_params["need"], limit=10)
+        return JSONResponse(_jsonable(row["stored_page"] if row else None))
 
     return Starlette(routes=[Route("/provider", provider), Route("/providers", provider_page),
                              Route("/matches", matches)], lifespan=lifespan)
@@ -70,7 +72,8 @@ def main() -> None:
     args = parser.parse_args()
     app = create_app(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
                      os.environ.get("NEO4J_PASSWORD", "gongxu-local"))
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    # the same server settings as `gongxu serve` (info log with access lines): only the API layer differs
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="info")
 
 
 if __name__ == "__main__":

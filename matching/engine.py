@@ -101,6 +101,16 @@ class MatchPage:
 
 
 @dataclass
+class StoredRead:
+    """A need, its data signature and one page of its stored matches, read in one round trip
+    (:func:`read_stored`); ``page`` is the (first, after, min_score, provider_id) the rows are for."""
+    need: NeedContext
+    signature: dict[str, Any]
+    rows: list[dict[str, Any]]
+    page: tuple[int, tuple[float, str] | None, float, str | None]
+
+
+@dataclass
 class ConsortiaResult:
     need_id: str
     as_of: date
@@ -136,6 +146,17 @@ async def load_need(db: Database, need_id: str) -> NeedContext:
     if not rows:
         raise NotFound(f"need {need_id} does not exist", "need_id")
     return NeedContext.from_row(rows[0])
+
+
+async def read_stored(db: Database, need_id: str, *, first: int = 20, after: tuple[float, str] | None = None,
+                      min_score: float = 0.0, provider_id: str | None = None) -> StoredRead:
+    """What ``match_need(stored=…)`` needs when the stored matches are current: no other round trip."""
+    row = await matches_repo.need_with_stored_page(db, need_id, limit=first, min_score=min_score, after=after,
+                                                   provider_id=provider_id)
+    if row is None:
+        raise NotFound(f"need {need_id} does not exist", "need_id")
+    return StoredRead(NeedContext.from_row(row), freshness_repo.signature_of(row), row["stored_page"],
+                      (first, after, min_score, provider_id))
 
 
 async def _ensure_vector(db: Database, embedder: Embedder, need: NeedContext) -> list[float]:
@@ -221,17 +242,21 @@ def _page(items: list[MatchResult], first: int, after: tuple[float, str] | None,
 async def match_need(db: Database, embedder: Embedder, need_id: str, *, as_of: date | None = None,
                      first: int = 20, after: tuple[float, str] | None = None, min_score: float = 0.0,
                      provider_id: str | None = None, linker: Any = None,
-                     need: NeedContext | None = None, recompute: bool = True) -> MatchPage:
+                     need: NeedContext | None = None, recompute: bool = True,
+                     stored: StoredRead | None = None) -> MatchPage:
     """A page of the need's matches, best first, recomputed first if the stored ones are stale.
 
     ``as_of`` other than today computes the matches as of that date without storing them (staff and
     tests reproduce a past result); ``provider_id`` restricts the page to that provider's match;
     ``need`` is the need's context when the caller just loaded it (to check who may see it);
-    ``recompute=False`` serves what is stored, stale or not (a provider's view: it never triggers work).
+    ``recompute=False`` serves what is stored, stale or not (a provider's view: it never triggers work);
+    ``stored`` (:func:`read_stored`) is the need, signature and page just read: served as is when current.
     """
     today = freshness.today()
     as_of = as_of or today
-    if need is None:
+    if stored is not None:
+        need, signature = stored.need, stored.signature
+    elif need is None:
         need, signature = await asyncio.gather(load_need(db, need_id),
                                            freshness_repo.data_signature(db, need_id))
     else:
@@ -249,8 +274,11 @@ async def match_need(db: Database, embedder: Embedder, need_id: str, *, as_of: d
         proposals = [c for c in candidates if c.existing_status in (None, "PROPOSED")][:MATCHES_KEPT]
         await matches_repo.store_matches(db, need.id, [_stored_row(c) for c in proposals], fingerprint, as_of)
         recomputed = True
-    rows = await matches_repo.stored_matches(db, need.id, limit=first, min_score=min_score, after=after,
-                                     provider_id=provider_id)
+    if stored is not None and not recomputed and stored.page == (first, after, min_score, provider_id):
+        rows = stored.rows
+    else:
+        rows = await matches_repo.stored_matches(db, need.id, limit=first, min_score=min_score, after=after,
+                                                 provider_id=provider_id)
     items = [_stored_result(row) for row in rows if row["match"] is not None]
     total = rows[0]["total"] if rows else 0
     has_next = bool(rows[0]["has_next"]) if rows else False

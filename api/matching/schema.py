@@ -62,12 +62,15 @@ def _need_key(need_id: str) -> str:
 
 async def _visible_need(info: strawberry.Info, need_id: str) -> NeedContext:
     """The need's matching context if the viewer may see it; NOT_FOUND otherwise (no existence leak)."""
-    viewer: Viewer = info.context.viewer
-    _authenticated(viewer)
+    _authenticated(info.context.viewer)
     try:
         need = await engine.load_need(info.context.db, _need_key(need_id))
     except engine.NotFound:
         raise ApiError("no need with this id", code=NOT_FOUND, field="needId") from None
+    return _visible(info.context.viewer, need)
+
+
+def _visible(viewer: Viewer, need: NeedContext) -> NeedContext:
     if viewer.role == "ENTERPRISE" and need.enterprise_id != viewer.org_id:
         raise ApiError("no need with this id", code=NOT_FOUND, field="needId")
     return need
@@ -96,13 +99,20 @@ class MatchingQuery:
         if provider and as_of is not None:  # said before the need is looked up: no existence leak
             raise ApiError("a provider reads its stored match; asOf is for the need's enterprise and staff",
                            code=FORBIDDEN, field="asOf")
-        need = await _visible_need(info, need_id)
-        services = info.context.services
+        _authenticated(viewer)
+        key = _need_key(need_id)
+        size, cursor, floor = check_first(first), decode_score_cursor(after), _min_score(min_score)
+        only = viewer.org_id if provider else None
+        try:  # the need, its freshness and the stored page in one round trip: all a current result costs
+            stored = await engine.read_stored(info.context.db, key, first=size, after=cursor, min_score=floor,
+                                              provider_id=only)
+        except engine.NotFound:
+            raise ApiError("no need with this id", code=NOT_FOUND, field="needId") from None
+        need = _visible(viewer, stored.need)
         page = await engine.match_need(
-            info.context.db, services.embedder, need.id, as_of=as_of, first=check_first(first),
-            after=decode_score_cursor(after), min_score=_min_score(min_score),
-            provider_id=viewer.org_id if provider else None, recompute=not provider,
-            linker=None if provider else await _linker_if_unlinked(info, need), need=need)
+            info.context.db, info.context.services.embedder, need.id, as_of=as_of, first=size, after=cursor,
+            min_score=floor, provider_id=only, recompute=not provider,
+            linker=None if provider else await _linker_if_unlinked(info, need), stored=stored)
         if provider and page.total == 0:
             # a need this provider has no match on is, to it, the same as a missing one
             raise ApiError("no need with this id", code=NOT_FOUND, field="needId")

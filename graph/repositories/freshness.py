@@ -102,8 +102,8 @@ RETURN count(*) AS needs
 """
 
 # The versions a need depends on: the provinces its regions cover (every province when it has
-# none) and the global key, plus its own dirty counter.
-_SIGNATURE = """
+# none) and the global key, plus its own dirty counter. Parameter: $need_id.
+SIGNATURE = """
 OPTIONAL MATCH (n:Need {id: $need_id})
 WITH n, [(n)-[:WITHIN_REGION]->(r:Region) | r] AS regions
 CALL (regions) {
@@ -160,7 +160,11 @@ async def data_signature(db: Database, need_id: str | None = None) -> dict[str, 
 
     Without ``need_id`` (or for an unknown need), every version: the conservative signature.
     """
-    rows = await db.read(_SIGNATURE, need_id=need_id or "")
-    row = rows[0] if rows else {"versions": [], "dirty": 0}
+    rows = await db.read(SIGNATURE, need_id=need_id or "")
+    return signature_of(rows[0] if rows else {"versions": [], "dirty": 0})
+
+
+def signature_of(row: dict[str, Any]) -> dict[str, Any]:
+    """The signature from a row of :data:`SIGNATURE` (``versions``, ``dirty``), in its one canonical form."""
     versions = sorted((key, version) for key, version in row["versions"] if key is not None)
     return {"versions": versions, "dirty": row["dirty"]}

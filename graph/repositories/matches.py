@@ -16,6 +16,8 @@ from typing import Any
 from graph.db import Database, Tx
 from graph.repositories import deals
 from graph.repositories.constraints import offer_feasibility
+from graph.repositories.freshness import SIGNATURE
+from graph.repositories.parties import NEED_CONTEXT
 
 # ------------------------------------------------------------------------------------- stored matches
 
@@ -105,6 +107,35 @@ async def stored_matches(db: Database, need_id: str, *, limit: int, min_score: f
     return await db.read(_STORED, need_id=need_id, limit=limit, min_score=min_score,
                          after_score=after[0] if after else None, after_id=after[1] if after else None,
                          provider_id=provider_id)
+
+
+# The stored-read path of `matches` in one round trip: the need's matching context (parties.NEED_CONTEXT), the
+# data signature its freshness is checked against (freshness.SIGNATURE) and one page of its stored matches
+# (_STORED, collected: [] when it has none), read in one statement, so in one snapshot. Each part is the very
+# statement its own reader sends; their variables stay inside their subqueries (the need's columns come last,
+# so none of them is in scope while the others run). No row: no such need.
+_NEED_WITH_STORED = """
+CALL () {""" + SIGNATURE + """}
+CALL () {
+  CALL () {""" + _STORED + """}
+  RETURN collect({total: total, has_next: has_next, need_id: need_id, match: match, provider: provider,
+                  offer: offer}) AS stored_page
+}
+CALL () {""" + NEED_CONTEXT + """}
+RETURN *
+"""
+
+
+async def need_with_stored_page(db: Database, need_id: str, *, limit: int, min_score: float = 0.0,
+                                after: tuple[float, str] | None = None,
+                                provider_id: str | None = None) -> dict[str, Any] | None:
+    """One row: the need's context columns (as :func:`graph.repositories.parties.need_contexts`), ``versions``
+    and ``dirty`` (:func:`graph.repositories.freshness.signature_of` reads them) and ``stored_page`` (the rows
+    :func:`stored_matches` returns for the same arguments); None when the need does not exist."""
+    rows = await db.read(_NEED_WITH_STORED, need_id=need_id, need_ids=[need_id], limit=limit, min_score=min_score,
+                         after_score=after[0] if after else None, after_id=after[1] if after else None,
+                         provider_id=provider_id)
+    return rows[0] if rows else None
 
 
 _BY_ID = """

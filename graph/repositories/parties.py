@@ -7,6 +7,7 @@ from typing import Any
 
 from graph.db import Database
 
+# Parameter: $need_ids (one row per need found).
 NEED_CONTEXT = """
 UNWIND $need_ids AS need_id
 MATCH (n:Need {id: need_id})

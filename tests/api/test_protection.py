@@ -163,6 +163,9 @@ async def test_production_turns_off_introspection_graphiql_and_the_round_trip_re
 
     assert (await dev.run(INTROSPECTION)).data == {"__schema": {"queryType": {"name": "Query"}}}
     assert "cypherRoundTrips" in (await dev.run("{ statistics { capabilities } }")).extensions
+    # each schema caches its own valid documents: the development app's cached introspection is still
+    # refused by production's rules
+    assert "introspection" in (await prod.run(INTROSPECTION)).errors[0]["message"].lower()
     graphiql = httpx.get(f"{live_server.url}/graphql", headers={"Accept": "text/html"})
     assert graphiql.status_code == 200 and "graphiql" in graphiql.text.lower()
     await prod.close()
