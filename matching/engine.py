@@ -129,10 +129,13 @@ class OpportunityPage:
 
 
 async def load_need(db: Database, need_id: str) -> NeedContext:
-    rows = await parties_repo.need_contexts(db, [need_id])
-    if not rows:
+    """The need's context, with its freshness signature read in the same round trip."""
+    row, signature = await parties_repo.need_with_signature(db, need_id)
+    if row is None:
         raise NotFound(f"need {need_id} does not exist", "need_id")
-    return NeedContext.from_row(rows[0])
+    need = NeedContext.from_row(row)
+    need.signature, need.global_version = signature, freshness_repo.global_version(signature)
+    return need
 
 
 async def _ensure_vector(db: Database, embedder: Embedder, need: NeedContext) -> list[float]:
@@ -219,10 +222,8 @@ async def match_need(db: Database, embedder: Embedder, need_id: str, *, as_of: d
     today = freshness.today()
     as_of = as_of or today
     if need is None:
-        need, signature = await asyncio.gather(load_need(db, need_id),
-                                           freshness_repo.data_signature(db, need_id))
-    else:
-        signature = await freshness_repo.data_signature(db, need.id)
+        need = await load_need(db, need_id)  # the signature comes with it
+    signature = need.signature if need.signature is not None else await freshness_repo.data_signature(db, need.id)
     if as_of != today:
         candidates = await compute_candidates(db, embedder, need, as_of, linker=linker)
         results = [_result(c, as_of) for c in candidates
