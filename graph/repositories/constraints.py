@@ -97,8 +97,9 @@ WITH {keep}n, o, start, booked, last_day, days, deliverable, unit_ok, moq_ok, wi
 
 # Pairs are grouped by need, so what depends on the need alone (its certifications, its enterprise's
 # other needs) is read once per need, and each pair's evidence comes from one walk over the provider's
-# matches (``fulfilment_records`` with the need: deals, opportunities, collaborations, rejections and
-# the pair's own match status together). One row per pair, duplicates included; row order is not defined.
+# matches and responses (``fulfilment_records`` with the need: deals, opportunities, collaborations,
+# rejections, declines and the pair's own match status together). One row per pair, duplicates
+# included; row order is not defined.
 _PAIR_FEATURES = f"""
 UNWIND $pairs AS pair
 WITH pair.need_id AS need_id, collect(pair.provider_id) AS provider_ids
@@ -146,11 +147,7 @@ RETURN n.id AS need_id, p.id AS provider_id, p.name AS name, p.kind AS kind, p.r
        verification: coalesce(h.verification, 'DECLARED')}}] AS certifications,
   head([(p)-[:LOCATED_IN]->(r:Region) | {{code: r.code, name: r.name_zh, lat: r.lat, lon: r.lon}}]) AS region,
   [(p)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(r:Region)<-[:WITHIN_REGION]-(n) | r.name_zh] AS region_matches,
-  collaborations, rejections,
-  CASE WHEN size(siblings) = 0 THEN 0
-       ELSE reduce(total = 0, other IN [(p)-[:RESPONDED]->(:Response {{interest: 'DECLINED'}})-[:TO_NEED]->(o:Need) | o]
-                   | total + size([x IN siblings WHERE x = other])) END AS declines,
-  deals, opportunity_counts, $as_of AS as_of, existing_status
+  collaborations, rejections, declines, deals, opportunity_counts, $as_of AS as_of, existing_status
 """
 
 

@@ -26,30 +26,39 @@ def fulfilment_records(provider: str, need: str | None = None, siblings: str | N
     With ``need`` (a Need variable) and ``siblings`` (a list variable: the other needs of the need's
     enterprise, one entry per ``(need)<-[:POSTED]-(:Enterprise)-[:POSTED]->(other)`` path), the same
     walk also adds the evidence matching reads about the pair: ``collaborations`` (the provider's
-    accepted-or-later matches on the siblings), ``rejections`` (its REJECTED matches on them) and
-    ``existing_status`` (the status of the need's own match with the provider, null if none). Each
-    count is the number of the paths ``(provider)<-[:WITH_PROVIDER]-(:Match)<-[:HAS_MATCH]-(other)
-    <-[:POSTED]-(:Enterprise)-[:POSTED]->(need)``, as a ``COUNT {}`` over that pattern counts them —
-    but the provider's matches are expanded once per pair for all of these, not once each.
+    accepted-or-later matches on the siblings), ``rejections`` (its REJECTED matches on them),
+    ``declines`` (its DECLINED responses to them) and ``existing_status`` (the status of the need's own
+    match with the provider, null if none). Each count is the number of paths
+    ``(provider)<-[:WITH_PROVIDER]-(:Match)<-[:HAS_MATCH]-(other)<-[:POSTED]-(:Enterprise)-[:POSTED]->(need)``
+    (``-[:RESPONDED]->(:Response)-[:TO_NEED]->`` for declines), as a ``COUNT {}`` over that pattern counts
+    them — but the provider's matches and responses are expanded once per pair for all of these.
     Variable names are chosen by the caller's code, never input.
     """
     names = [provider] + ([need, siblings] if need or siblings else [])
     if not all(name and name.isidentifier() for name in names) or (need is None) != (siblings is None):
         raise ValueError(f"not variable names: {names!r}")
-    pair = ""
-    pair_return = ""
+    imports = ", ".join(names)
+    declines = carry = counts = returned = ""
     if need:
-        pair = f""",
+        declines = f""",
+       reduce(total = 0, x IN responses | total + CASE WHEN x[1] = 'DECLINED'
+                                            THEN size([y IN {siblings} WHERE y = x[0]]) ELSE 0 END) AS declines"""
+        carry = ", declines"
+        counts = f""",
        sum(CASE WHEN dm.status IN ['ACCEPTED', 'CONTRACTED', 'DELIVERED', 'COMPLETED']
                 THEN size([x IN {siblings} WHERE x = dn]) ELSE 0 END) AS collaborations,
        sum(CASE WHEN dm.status = 'REJECTED' THEN size([x IN {siblings} WHERE x = dn]) ELSE 0 END) AS rejections,
-       head(collect(CASE WHEN dn = {need} THEN dm.status END)) AS existing_status"""
-        pair_return = ", collaborations, rejections, existing_status"
-    imports = ", ".join(names)
+       head(collect(CASE WHEN dn = {need} THEN dm.status END)) AS existing_status,
+       max(declines) AS declines"""
+        returned = ", collaborations, rejections, existing_status, declines"
     return f"""
 CALL ({imports}) {{
+  WITH {imports},
+       [({provider})-[:RESPONDED]->(r:Response)-[:TO_NEED]->(rn:Need) | [rn, r.interest]] AS responses
+  WITH {imports}, responses{declines}
   OPTIONAL MATCH ({provider})<-[:WITH_PROVIDER]-(dm:Match)<-[:HAS_MATCH]-(dn:Need)
-  WITH dm, dn, dm.accepted_at IS NOT NULL AND date(dm.accepted_at) <= $as_of AS is_deal,
+  WITH {imports}, [x IN responses | x[0]] AS responded, dm, dn{carry},
+       dm.accepted_at IS NOT NULL AND date(dm.accepted_at) <= $as_of AS is_deal,
        dm.created_at >= datetime({{date: $window_start}}) AND date(dm.created_at) <= $as_of AS is_opportunity
   ORDER BY dm.accepted_at DESC
   WITH collect(CASE WHEN is_deal THEN {{
@@ -58,11 +67,9 @@ CALL ({imports}) {{
       rating: head([(dm)-[:HAS_RATING]->(dr:Rating {{by_role: 'ENTERPRISE'}}) |
                     (dr.quality + dr.delivery + dr.communication) / 3.0])}} END) AS all_deals,
        count(CASE WHEN is_opportunity THEN 1 END) AS offered,
-       count(CASE WHEN is_opportunity
-                   AND (dm.accepted_at IS NOT NULL
-                        OR EXISTS {{ ({provider})-[:RESPONDED]->(:Response)-[:TO_NEED]->(dn) }})
-                  THEN 1 END) AS answered{pair}
-  RETURN all_deals[0..$deal_cap] AS deals, {{offered: offered, answered: answered}} AS opportunity_counts{pair_return}
+       count(CASE WHEN is_opportunity AND (dm.accepted_at IS NOT NULL OR dn IN responded) THEN 1 END)
+         AS answered{counts}
+  RETURN all_deals[0..$deal_cap] AS deals, {{offered: offered, answered: answered}} AS opportunity_counts{returned}
 }}
 """
 
