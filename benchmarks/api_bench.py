@@ -106,7 +106,10 @@ async def load(send: Any, concurrency: int, seconds: float, warmup: float = 1.0)
     async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=concurrency + 4)) as client:
         stop_warm = time.monotonic() + warmup
         while time.monotonic() < stop_warm:
-            await send(client, 0)
+            try:
+                await send(client, 0)
+            except httpx.TransportError:  # a slow or dropped warm-up request does not end the run either
+                break
         latencies: list[float] = []
         errors = 0
         deadline = time.monotonic() + seconds

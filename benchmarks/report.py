@@ -104,9 +104,31 @@ def _scale(s: dict[str, Any]) -> list[str]:
             f"top 10: {'—' if overlap is None else f'{overlap:.3f}'} (the service also ranks by taxonomy, text "
             "and evidence)", ""]
     out += _freshness(s.get("freshness"))
-    ing = s["ingest"]
+    out += _ingest(s["ingest"])
+    out += ["**API** — client-side, httpx; reference: a bare Starlette endpoint (`benchmarks.bare`) doing the same "
+            "Neo4j read; ratio = API requests/s ÷ bare requests/s", "",
+            "| query | clients | API req/s | API p50 / p95 ms | bare req/s | bare p50 / p95 ms | ratio |",
+            "|---|---:|---:|---:|---:|---:|---:|"]
+    for row in s["api"]["rows"]:
+        a, b = row["api"], row["bare"]
+        errors = f" ({a['errors']} errors)" if a["errors"] else ""
+        out.append(f"| {row['query']} | {row['concurrency']} | {_rate(a['rps'])}{errors} | {_ms(a['p50'])} / "
+                   f"{_ms(a['p95'])} | {_rate(b['rps'])} | {_ms(b['p50'])} / {_ms(b['p95'])} | "
+                   f"{_x(ratio(a['rps'], b['rps']))} |")
+    if s["api"].get("error"):
+        out += ["", f"The API phase stopped in this run: `{s['api']['error']}`."]
+    out += ["", f"**memory** — RSS after the runs: API process {_ms(mem['api_mb'])} MB (bare endpoint "
+            f"{_ms(mem['bare_mb'])} MB), Neo4j {_ms(mem['neo4j_mb'])} MB, this benchmark process "
+            f"{_ms(mem['bench_mb'])} MB. Neo4j settings: heap {mem['heap']}, page cache {mem['pagecache']} "
+            f"(sized from the store, `graph.config.sized_memory`), transaction memory 1g.", ""]
+    return out
+
+
+def _ingest(ing: dict[str, Any]) -> list[str]:
+    if "api" not in ing:
+        return [f"**ingest** — the phase stopped in this run: `{ing.get('error')}`", ""]
     api, bulk = ing["api"], ing["bulk"]
-    out += ["**ingest** — reference: `Embedder.encode_passages` alone on the same statement and offer texts", "",
+    return ["**ingest** — reference: `Embedder.encode_passages` alone on the same statement and offer texts", "",
             "| path | providers | providers/s | encode-only providers/s | ratio | notes |",
             "|---|---:|---:|---:|---:|---|",
             f"| API: registerProvider + publishCapacityOffer over HTTP ({api['concurrency']} clients) | "
@@ -120,21 +142,6 @@ def _scale(s: dict[str, Any]) -> list[str]:
             f"{_x(ratio(bulk['providers_per_second'], bulk['encode_providers_per_second']))} | "
             f"linking + encoding {_pct(bulk['encode_share'])}, writes {_pct(bulk['write_share'])} of the time; "
             f"{bulk['skipped']} skipped |", ""]
-    out += ["**API** — client-side, httpx; reference: a bare Starlette endpoint (`benchmarks.bare`) doing the same "
-            "Neo4j read; ratio = API requests/s ÷ bare requests/s", "",
-            "| query | clients | API req/s | API p50 / p95 ms | bare req/s | bare p50 / p95 ms | ratio |",
-            "|---|---:|---:|---:|---:|---:|---:|"]
-    for row in s["api"]["rows"]:
-        a, b = row["api"], row["bare"]
-        errors = f" ({a['errors']} errors)" if a["errors"] else ""
-        out.append(f"| {row['query']} | {row['concurrency']} | {_rate(a['rps'])}{errors} | {_ms(a['p50'])} / "
-                   f"{_ms(a['p95'])} | {_rate(b['rps'])} | {_ms(b['p50'])} / {_ms(b['p95'])} | "
-                   f"{_x(ratio(a['rps'], b['rps']))} |")
-    out += ["", f"**memory** — RSS after the runs: API process {_ms(mem['api_mb'])} MB (bare endpoint "
-            f"{_ms(mem['bare_mb'])} MB), Neo4j {_ms(mem['neo4j_mb'])} MB, this benchmark process "
-            f"{_ms(mem['bench_mb'])} MB. Neo4j settings: heap {mem['heap']}, page cache {mem['pagecache']} "
-            f"(sized from the store, `graph.config.sized_memory`), transaction memory 1g.", ""]
-    return out
 
 
 def _freshness(f: dict[str, Any] | None) -> list[str]:

@@ -46,6 +46,15 @@ async def _staff_token(db: Any) -> str:
     return issued.secret
 
 
+async def _phase(work: Any, empty: dict[str, Any]) -> dict[str, Any]:
+    """One phase's result, or ``empty`` with the error when it failed: a long run keeps what it measured."""
+    try:
+        return await work
+    except Exception as exc:  # reported in BENCHMARKS.md beside the phases that did run
+        _log(f"  phase failed: {exc!r}")
+        return {**empty, "error": f"{type(exc).__name__}: {exc}"[:300]}
+
+
 async def bench_scale(scale: int, embedder: Any, plan: dict[str, Any], instance: str | None) -> dict[str, Any]:
     from graph.repositories import bulk, providers
     from graph.repositories.paging import PageRequest
@@ -65,11 +74,11 @@ async def bench_scale(scale: int, embedder: Any, plan: dict[str, Any], instance:
         served = await asyncio.to_thread(api_bench.start_api, pool.uri)  # `gongxu serve`, its own process
         try:
             _log(f"[{scale:,}] API throughput at {plan['concurrency']} clients …")
-            api = await api_bench.run(served, pool.uri, provider_ids, need_ids, token, plan["concurrency"],
-                                      plan["seconds"])
+            api = await _phase(api_bench.run(served, pool.uri, provider_ids, need_ids, token, plan["concurrency"],
+                                             plan["seconds"]), {"rows": [], "api_rss_mb": None, "bare_rss_mb": None})
             _log(f"[{scale:,}] ingest …")
-            ingest = await ingest_bench.run(pool.db, embedder, served.url, plan["api_ingest"], plan["bulk_ingest"],
-                                            start=10_000_000 + scale)
+            ingest = await _phase(ingest_bench.run(pool.db, embedder, served.url, plan["api_ingest"],
+                                                   plan["bulk_ingest"], start=10_000_000 + scale), {"rows": []})
         finally:
             served.stop()
         counts = await bulk.pool_counts(pool.db)
@@ -90,7 +99,7 @@ async def bench_scale(scale: int, embedder: Any, plan: dict[str, Any], instance:
 
 
 async def run(scales: list[int], quick: bool, instance: str | None = None, needs: int | None = None,
-              seconds: float | None = None) -> dict[str, Any]:
+              seconds: float | None = None, partial: Path | None = None) -> dict[str, Any]:
     from matching.embedding import get_embedder
 
     plan = dict(QUICK if quick else FULL)
@@ -103,6 +112,8 @@ async def run(scales: list[int], quick: bool, instance: str | None = None, needs
                               "versions": report.versions(embedder, server.NEO4J_VERSION), "scales": []}
     for scale in scales:
         result["scales"].append(await bench_scale(scale, embedder, plan, instance))
+        if partial is not None:  # what is done so far survives a later scale's failure
+            partial.write_text(json.dumps(result, default=str, indent=1), encoding="utf-8")
     return result
 
 
@@ -122,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.from_json:
         result = json.loads(args.from_json.read_text(encoding="utf-8"))
     else:
-        result = asyncio.run(run(scales, args.quick, args.instance, args.needs, args.seconds))
+        result = asyncio.run(run(scales, args.quick, args.instance, args.needs, args.seconds, args.json))
     if args.json and not args.from_json:
         args.json.write_text(json.dumps(result, indent=2, default=str, ensure_ascii=False), encoding="utf-8")
     section = report.render(result)

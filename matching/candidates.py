@@ -72,6 +72,10 @@ class NeedContext:
     certifications: list[dict[str, Any]]
     regions: list[dict[str, Any]]
     materials: list[dict[str, Any]]
+    # Read with the need by ``engine.load_need`` (None otherwise): its freshness signature
+    # (``graph.repositories.freshness.data_signature``) and the global data version in it.
+    signature: dict[str, Any] | None = None
+    global_version: int | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> NeedContext:

@@ -142,10 +142,13 @@ class OpportunityPage:
 
 
 async def load_need(db: Database, need_id: str) -> NeedContext:
-    rows = await parties_repo.need_contexts(db, [need_id])
-    if not rows:
+    """The need's context, with its freshness signature read in the same round trip."""
+    row, signature = await parties_repo.need_with_signature(db, need_id)
+    if row is None:
         raise NotFound(f"need {need_id} does not exist", "need_id")
-    return NeedContext.from_row(rows[0])
+    need = NeedContext.from_row(row)
+    need.signature, need.global_version = signature, freshness_repo.global_version(signature)
+    return need
 
 
 async def read_stored(db: Database, need_id: str, *, first: int = 20, after: tuple[float, str] | None = None,
@@ -155,8 +158,9 @@ async def read_stored(db: Database, need_id: str, *, first: int = 20, after: tup
                                                    provider_id=provider_id)
     if row is None:
         raise NotFound(f"need {need_id} does not exist", "need_id")
-    return StoredRead(NeedContext.from_row(row), freshness_repo.signature_of(row), row["stored_page"],
-                      (first, after, min_score, provider_id))
+    need, signature = NeedContext.from_row(row), freshness_repo.signature_of(row)
+    need.signature, need.global_version = signature, freshness_repo.global_version(signature)
+    return StoredRead(need, signature, row["stored_page"], (first, after, min_score, provider_id))
 
 
 async def _ensure_vector(db: Database, embedder: Embedder, need: NeedContext) -> list[float]:
@@ -190,7 +194,7 @@ async def compute_candidates(db: Database, embedder: Embedder, need: NeedContext
     """
     vector = await _ensure_vector(db, embedder, need)
     await _link_if_unlinked(need, linker)
-    taxonomy = await load_taxonomy(db)
+    taxonomy = await load_taxonomy(db, need.global_version)  # read with the need: no round trip when current
     codes = taxonomy.retrieval_scope([c["code"] for c in need.capabilities])
     text = lucene_query(need_text(need.title, need.description))  # without RFQ boilerplate
     # nearest by vector and by taxonomy link in process (exact, under the hard constraints) while Neo4j
@@ -256,11 +260,10 @@ async def match_need(db: Database, embedder: Embedder, need_id: str, *, as_of: d
     as_of = as_of or today
     if stored is not None:
         need, signature = stored.need, stored.signature
-    elif need is None:
-        need, signature = await asyncio.gather(load_need(db, need_id),
-                                           freshness_repo.data_signature(db, need_id))
     else:
-        signature = await freshness_repo.data_signature(db, need.id)
+        if need is None:
+            need = await load_need(db, need_id)  # the signature comes with it
+        signature = need.signature if need.signature is not None else await freshness_repo.data_signature(db, need.id)
     if as_of != today:
         candidates = await compute_candidates(db, embedder, need, as_of, linker=linker)
         results = [_result(c, as_of) for c in candidates

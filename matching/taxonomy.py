@@ -1,17 +1,21 @@
 """The capability taxonomy in memory: paths for explanations and the proximity of two nodes.
 
-The taxonomy is small (a few hundred nodes) and changes only when reference data is reloaded, so it
-is read once per process and kept (:func:`load_taxonomy`); :func:`forget_taxonomy` drops the copy
-after a reload.
+The taxonomy is small (a few hundred nodes) and changes only when reference data is (re)loaded, so it
+is read once per process and database and kept (:func:`load_taxonomy`). A reference-data write bumps
+the global matching version (``graph.repositories.reference.upsert``, in its transaction), so the
+copy is kept together with the global version it was read at and read again when that version moved
+— in whichever process the write happened. Checking the version is one small read, unless the caller
+has already read it (a need's signature carries it: ``NeedContext.global_version``) and passes it.
 """
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Literal
 
 from graph.db import Database
-from graph.repositories import reference
+from graph.repositories import freshness, reference
 
 Relation = Literal["SAME", "DESCENDANT", "PARENT", "ANCESTOR", "SIBLING", "CATEGORY", "NONE"]
 
@@ -90,22 +94,29 @@ class Taxonomy:
         return "NONE", -1
 
 
-_cache: dict[int, Taxonomy] = {}
+# database -> (the global version the copy was read at, the copy)
+_cache: weakref.WeakKeyDictionary[Database, tuple[int, Taxonomy]] = weakref.WeakKeyDictionary()
 
 
-async def load_taxonomy(db: Database) -> Taxonomy:
-    """The taxonomy of ``db``, read once per process and database object."""
-    key = id(db)
-    if key in _cache:
-        return _cache[key]
-    rows = await reference.capability_tree(db)
+async def load_taxonomy(db: Database, version: int | None = None) -> Taxonomy:
+    """The taxonomy of ``db``: the copy kept for this process, read again when the global version moved.
+
+    ``version``: the global data version (``graph.repositories.freshness.read_global_version``) the caller
+    has just read, e.g. with the need; without it, it is read here (one small statement).
+    """
+    if version is None:
+        version = await freshness.read_global_version(db)
+    cached = _cache.get(db)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    rows = await reference.capability_tree(db)  # read after the version: never older than it says
     taxonomy = Taxonomy(names={r["code"]: r["name_zh"] or r["code"] for r in rows},
                         parents={r["code"]: r["parent"] for r in rows})
     if rows:  # an empty taxonomy (reference data not loaded yet) is not worth keeping
-        _cache[key] = taxonomy
+        _cache[db] = (version, taxonomy)
     return taxonomy
 
 
 def forget_taxonomy() -> None:
-    """Drop cached taxonomies (after reloading reference data)."""
+    """Drop cached taxonomies (tests that rewrite reference data without the version bump)."""
     _cache.clear()

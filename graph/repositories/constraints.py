@@ -95,11 +95,20 @@ WITH {keep}n, o, start, booked, last_day, days, deliverable, unit_ok, moq_ok, wi
 """
 
 
+# Pairs are grouped by need, so what depends on the need alone (its certifications, its enterprise's
+# other needs) is read once per need, and each pair's evidence comes from one walk over the provider's
+# matches and responses (``fulfilment_records`` with the need: deals, opportunities, collaborations,
+# rejections, declines and the pair's own match status together). One row per pair, duplicates
+# included; row order is not defined.
 _PAIR_FEATURES = f"""
 UNWIND $pairs AS pair
-MATCH (n:Need {{id: pair.need_id}})
-MATCH (p:Provider {{id: pair.provider_id}})
-WITH n, p, [(n)-[:REQUIRES_CERT]->(c:Certification) | c.code] AS req_certs
+WITH pair.need_id AS need_id, collect(pair.provider_id) AS provider_ids
+MATCH (n:Need {{id: need_id}})
+WITH n, provider_ids, [(n)-[:REQUIRES_CERT]->(c:Certification) | c.code] AS req_certs,
+     [(n)<-[:POSTED]-(:Enterprise)-[:POSTED]->(other:Need) WHERE other <> n | other] AS siblings
+UNWIND provider_ids AS provider_id
+MATCH (p:Provider {{id: provider_id}})
+WITH n, p, req_certs, siblings
 WHERE {PAIR_CONSTRAINTS}
 CALL (n, p) {{
   MATCH (p)-[:OFFERS]->(o:CapacityOffer {{status: 'PUBLISHED'}})
@@ -121,8 +130,8 @@ CALL (n, p) {{
     start: start, last_day: last_day, days: days, deliverable: deliverable,
     unit_ok: unit_ok, moq_ok: moq_ok, window_ok: window_ok, volume_ok: volume_ok}}) AS offers
 }}
-WITH n, p, req_certs, offers WHERE n.kind <> 'CAPACITY' OR size(offers) > 0
-{fulfilment_records("p")}
+WITH n, p, req_certs, siblings, offers WHERE n.kind <> 'CAPACITY' OR size(offers) > 0
+{fulfilment_records("p", "n", "siblings")}
 RETURN n.id AS need_id, p.id AS provider_id, p.name AS name, p.kind AS kind, p.rating AS rating,
   [(p)-[:STATES]->(s:CapabilityStatement) | {{
      id: s.id, text: s.text,
@@ -138,19 +147,7 @@ RETURN n.id AS need_id, p.id AS provider_id, p.name AS name, p.kind AS kind, p.r
        verification: coalesce(h.verification, 'DECLARED')}}] AS certifications,
   head([(p)-[:LOCATED_IN]->(r:Region) | {{code: r.code, name: r.name_zh, lat: r.lat, lon: r.lon}}]) AS region,
   [(p)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(r:Region)<-[:WITHIN_REGION]-(n) | r.name_zh] AS region_matches,
-  COUNT {{
-    MATCH (p)<-[:WITH_PROVIDER]-(m:Match)<-[:HAS_MATCH]-(other:Need)<-[:POSTED]-(:Enterprise)-[:POSTED]->(n)
-    WHERE other <> n AND m.status IN ['ACCEPTED', 'CONTRACTED', 'DELIVERED', 'COMPLETED'] }} AS collaborations,
-  COUNT {{
-    MATCH (p)<-[:WITH_PROVIDER]-(:Match {{status: 'REJECTED'}})<-[:HAS_MATCH]-(other:Need)
-          <-[:POSTED]-(:Enterprise)-[:POSTED]->(n)
-    WHERE other <> n }} AS rejections,
-  COUNT {{
-    MATCH (p)-[:RESPONDED]->(:Response {{interest: 'DECLINED'}})-[:TO_NEED]->(other:Need)
-          <-[:POSTED]-(:Enterprise)-[:POSTED]->(n)
-    WHERE other <> n }} AS declines,
-  deals, opportunity_counts, $as_of AS as_of,
-  head([(n)-[:HAS_MATCH]->(m:Match)-[:WITH_PROVIDER]->(p) | m.status]) AS existing_status
+  collaborations, rejections, declines, deals, opportunity_counts, $as_of AS as_of, existing_status
 """
 
 

@@ -102,19 +102,23 @@ RETURN count(*) AS needs
 """
 
 # The versions a need depends on: the provinces its regions cover (every province when it has
-# none) and the global key, plus its own dirty counter. Parameter: $need_id.
-SIGNATURE = """
-OPTIONAL MATCH (n:Need {id: $need_id})
-WITH n, [(n)-[:WITHIN_REGION]->(r:Region) | r] AS regions
-CALL (regions) {
-  UNWIND regions AS r
-  MATCH (member:Region)-[:PART_OF*0..3]->(r)
-  RETURN collect(DISTINCT 'region:' + """ + _PROVINCE_OF.format(r="member") + """) AS keys
+# none) and the global key, plus its own dirty counter. ``n`` (a Need, or null) must be in scope;
+# adds ``versions`` and ``dirty``.
+SIGNATURE_OF_NEED = """
+CALL (n) {
+  WITH n, [(n)-[:WITHIN_REGION]->(r:Region) | r] AS regions
+  CALL (regions) {
+    UNWIND regions AS r
+    MATCH (member:Region)-[:PART_OF*0..3]->(r)
+    RETURN collect(DISTINCT 'region:' + """ + _PROVINCE_OF.format(r="member") + """) AS keys
+  }
+  OPTIONAL MATCH (state:MatchingState) WHERE size(regions) = 0 OR state.key IN keys + ['all']
+  RETURN collect([state.key, state.data_version]) AS versions, coalesce(n.matches_dirty, 0) AS dirty
 }
-OPTIONAL MATCH (state:MatchingState) WHERE size(regions) = 0 OR state.key IN keys + ['all']
-WITH n, collect([state.key, state.data_version]) AS versions
-RETURN versions, coalesce(n.matches_dirty, 0) AS dirty
 """
+# The same as a statement of its own. Parameter: $need_id.
+SIGNATURE = "OPTIONAL MATCH (n:Need {id: $need_id})" + SIGNATURE_OF_NEED + "RETURN versions, dirty"
+_GLOBAL_VERSION = "OPTIONAL MATCH (state:MatchingState {key: 'all'}) RETURN coalesce(state.data_version, 0) AS version"
 
 
 async def mark_stale(tx: Tx, ids: list[str | None]) -> dict[str, int]:
@@ -155,16 +159,29 @@ async def bump_data_version(tx: Tx) -> None:
     await tx.rows(DATA_VERSION_BUMP)
 
 
+def signature_of(row: dict[str, Any] | None) -> dict[str, Any]:
+    """The signature from a row holding ``versions`` and ``dirty`` (see :data:`SIGNATURE_OF_NEED`)."""
+    row = row or {"versions": [], "dirty": 0}
+    versions = sorted((key, version) for key, version in row["versions"] if key is not None)
+    return {"versions": versions, "dirty": row["dirty"]}
+
+
 async def data_signature(db: Database, need_id: str | None = None) -> dict[str, Any]:
     """What a need's stored matches are checked against: the versions it depends on and its dirty counter.
 
     Without ``need_id`` (or for an unknown need), every version: the conservative signature.
     """
     rows = await db.read(SIGNATURE, need_id=need_id or "")
-    return signature_of(rows[0] if rows else {"versions": [], "dirty": 0})
+    return signature_of(rows[0] if rows else None)
 
 
-def signature_of(row: dict[str, Any]) -> dict[str, Any]:
-    """The signature from a row of :data:`SIGNATURE` (``versions``, ``dirty``), in its one canonical form."""
-    versions = sorted((key, version) for key, version in row["versions"] if key is not None)
-    return {"versions": versions, "dirty": row["dirty"]}
+def global_version(signature: dict[str, Any]) -> int:
+    """The global version within a signature (0 before the first global bump)."""
+    return next((version or 0 for key, version in signature["versions"] if key == GLOBAL_KEY), 0)
+
+
+async def read_global_version(db: Database) -> int:
+    """The global version (``MatchingState 'all'``), 0 before the first bump: what a per-process copy of
+    reference data (the taxonomy) is checked against."""
+    rows = await db.read(_GLOBAL_VERSION)
+    return int(rows[0]["version"]) if rows else 0

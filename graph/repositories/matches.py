@@ -21,35 +21,40 @@ from graph.repositories.parties import NEED_CONTEXT
 
 # ------------------------------------------------------------------------------------- stored matches
 
-# Taking a node's write lock: SET of a constant (a SET that reads the node, like `n.x = n.x`, would
-# read the old value before waiting for the lock and could write it back over a concurrent commit).
-LOCK_NEED = "MATCH (n:Need {id: $need_id}) SET n._lock = true RETURN n.status AS status"
-
-_DELETE_STALE = """
-MATCH (n:Need {id: $need_id})-[:HAS_MATCH]->(m:Match {status: 'PROPOSED'})
-WHERE NOT m.id IN $ids
-DETACH DELETE m
-"""
-_UPSERT = """
+# Storing a need's recomputed matches, in one statement: the need's write lock first, then the stale
+# PROPOSED matches go, the new rows are upserted (a match already decided on — any status but PROPOSED —
+# is left as it is), and the fingerprint is stamped. A row whose offer is unchanged keeps its USES_OFFER
+# relationship instead of having it deleted and re-created. The lock is taken by a SET of a constant,
+# before anything is read (a SET that reads the node, like `n.x = n.x`, would read the old value before
+# waiting for the lock and could write it back over a concurrent commit); each CALL runs whole for the
+# one need row, after it.
+_STORE = """
 MATCH (n:Need {id: $need_id})
-UNWIND $rows AS row
-MATCH (p:Provider {id: row.provider_id})
-MERGE (m:Match {id: row.id})
-  ON CREATE SET m.status = 'PROPOSED', m.created_at = datetime()
-WITH n, p, m, row WHERE m.status = 'PROPOSED'
-SET m.score = row.score, m.explanation = row.explanation, m.computed_at = datetime(),
-    m.as_of = $as_of, m.offer_id = row.offer_id
-MERGE (n)-[:HAS_MATCH]->(m)
-MERGE (m)-[:WITH_PROVIDER]->(p)
-WITH m, row
-OPTIONAL MATCH (m)-[old:USES_OFFER]->(:CapacityOffer)
-DELETE old
-WITH DISTINCT m, row
-OPTIONAL MATCH (o:CapacityOffer {id: row.offer_id})
-FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | MERGE (m)-[:USES_OFFER]->(o))
-"""
-_STAMP = """
-MATCH (n:Need {id: $need_id})
+SET n._lock = true
+WITH n
+CALL (n) {
+  MATCH (n)-[:HAS_MATCH]->(stale:Match {status: 'PROPOSED'})
+  WHERE NOT stale.id IN $ids
+  DETACH DELETE stale
+}
+CALL (n) {
+  UNWIND $rows AS row
+  MATCH (p:Provider {id: row.provider_id})
+  MERGE (m:Match {id: row.id})
+    ON CREATE SET m.status = 'PROPOSED', m.created_at = datetime()
+  WITH n, p, m, row WHERE m.status = 'PROPOSED'
+  SET m.score = row.score, m.explanation = row.explanation, m.computed_at = datetime(),
+      m.as_of = $as_of, m.offer_id = row.offer_id
+  MERGE (n)-[:HAS_MATCH]->(m)
+  MERGE (m)-[:WITH_PROVIDER]->(p)
+  WITH m, row
+  OPTIONAL MATCH (m)-[old:USES_OFFER]->(used:CapacityOffer)
+  WHERE row.offer_id IS NULL OR used.id <> row.offer_id
+  DELETE old
+  WITH DISTINCT m, row WHERE row.offer_id IS NOT NULL
+  MATCH (o:CapacityOffer {id: row.offer_id})
+  MERGE (m)-[:USES_OFFER]->(o)
+}
 SET n.matches_fingerprint = $fingerprint, n.matches_computed_at = datetime()
 """
 
@@ -58,21 +63,14 @@ async def store_matches(db: Database, need_id: str, rows: list[dict[str, Any]], 
                         as_of: date) -> None:
     """Replace the need's PROPOSED matches by ``rows``; ACCEPTED and REJECTED matches stay as they are.
 
-    One transaction, which first takes the need's write lock: a concurrent accept/reject of one of
-    these matches (which takes the same lock) is serialised with it, so a match being accepted is
-    never deleted as stale under the accept's feet. Rows: ``{id, provider_id, offer_id, score,
-    explanation (JSON text)}``.
+    One transaction and one statement, which first takes the need's write lock: a concurrent
+    accept/reject of one of these matches (which takes the same lock) is serialised with it, so a
+    match being accepted is never deleted as stale under the accept's feet. The fingerprint is stored
+    in the same transaction. Nothing happens for an unknown need. Rows: ``{id, provider_id, offer_id,
+    score, explanation (JSON text)}``.
     """
-
-    async def work(tx: Tx) -> None:
-        if await tx.one(LOCK_NEED, need_id=need_id) is None:
-            return
-        await tx.rows(_DELETE_STALE, need_id=need_id, ids=[row["id"] for row in rows])
-        if rows:
-            await tx.rows(_UPSERT, need_id=need_id, rows=rows, as_of=as_of)
-        await tx.rows(_STAMP, need_id=need_id, fingerprint=fingerprint)
-
-    await db.write_tx(work)
+    await db.write(_STORE, need_id=need_id, rows=rows, ids=[row["id"] for row in rows], as_of=as_of,
+                   fingerprint=fingerprint)
 
 
 # One stored-match row, as both readers return it (``m``, ``p``, optional ``o`` in scope).

@@ -6,13 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from graph.db import Database
+from graph.repositories.freshness import SIGNATURE_OF_NEED, signature_of
 
-# Parameter: $need_ids (one row per need found).
-NEED_CONTEXT = """
-UNWIND $need_ids AS need_id
-MATCH (n:Need {id: need_id})
-OPTIONAL MATCH (e:Enterprise)-[:POSTED]->(n)
-RETURN n.id AS id, n.kind AS kind, n.title AS title, n.description AS description,
+# What matching reads about a need (``n``) and its enterprise (``e``, optional).
+_NEED_COLUMNS = """
+       n.id AS id, n.kind AS kind, n.title AS title, n.description AS description,
        n.quantity AS quantity, n.unit AS unit, n.deadline AS deadline, n.status AS status,
        n.budget_min AS budget_min, n.budget_max AS budget_max,
        n.embedding AS embedding, toString(n.updated_at) AS updated_at,
@@ -29,11 +27,26 @@ RETURN n.id AS id, n.kind AS kind, n.title AS title, n.description AS descriptio
           {code: m.code, name: m.name_zh, parent: head([(m)-[:CHILD_OF]->(pm:Material) | pm.code])}]
          AS materials
 """
+NEED_CONTEXT = """
+UNWIND $need_ids AS need_id
+MATCH (n:Need {id: need_id})
+OPTIONAL MATCH (e:Enterprise)-[:POSTED]->(n)
+RETURN""" + _NEED_COLUMNS
+# One need and its freshness signature (graph.repositories.freshness) in one round trip.
+_NEED_WITH_SIGNATURE = ("OPTIONAL MATCH (n:Need {id: $need_id})" + SIGNATURE_OF_NEED
+                        + "OPTIONAL MATCH (e:Enterprise)-[:POSTED]->(n)\nRETURN versions, dirty," + _NEED_COLUMNS)
 
 
 async def need_contexts(db: Database, need_ids: list[str]) -> list[dict[str, Any]]:
     """What matching needs to know about each need (and its enterprise), in one round trip."""
     return await db.read(NEED_CONTEXT, need_ids=need_ids)
+
+
+async def need_with_signature(db: Database, need_id: str) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """A :func:`need_contexts` row (None: no such need) and the need's ``data_signature``, read together."""
+    rows = await db.read(_NEED_WITH_SIGNATURE, need_id=need_id)
+    row = rows[0] if rows else None
+    return (row if row and row["id"] is not None else None), signature_of(row)
 
 
 async def set_need_embedding(db: Database, need_id: str, embedding: list[float]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.db import Database, Tx
+from graph.repositories.freshness import DATA_VERSION_BUMP
 
 # label -> the properties written from a seed record (besides `code`)
 REFERENCE_LABELS = {
@@ -34,7 +35,9 @@ async def upsert(db: Database, label: str, rows: list[dict[str, Any]]) -> None:
     """MERGE nodes by code and set their properties; then (re)link each to its parents.
 
     Each row: ``code`` + the label's properties + ``parents`` (list of codes, may be empty).
-    One transaction: a load commits whole or not at all.
+    One transaction: a load commits whole or not at all. It bumps the global matching version
+    (``graph.repositories.freshness``): reference data is an input of every need's matches, and
+    per-process copies of it (``matching.taxonomy.load_taxonomy``) are checked against that version.
     """
     _check_label(label)
     props = REFERENCE_LABELS[label]
@@ -59,6 +62,7 @@ async def upsert(db: Database, label: str, rows: list[dict[str, Any]]) -> None:
                 f"MATCH (p:{label} {{code: link.parent}}) MERGE (n)-[:{rel}]->(p)",
                 links=links,
             )
+        await tx.rows(DATA_VERSION_BUMP)
 
     await db.write_tx(work)
 
