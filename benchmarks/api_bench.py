@@ -13,6 +13,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,11 +45,15 @@ class Served:
         self.url = f"http://127.0.0.1:{port}"
         root = str(PROJECT_ROOT)  # this checkout's code, whatever the venv's editable install points at
         env = {**env, "PYTHONPATH": os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)}
-        self.proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # the server's log goes to a file: a pipe nobody reads fills after 64 KB of request lines and then
+        # blocks the server on its next write (a whole API phase once hung that way)
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
+        self.proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                tail = self.proc.stderr.read().decode()[-800:] if self.proc.stderr else ""
+                self.log.seek(0)
+                tail = self.log.read().decode(errors="replace")[-800:]
                 raise RuntimeError(f"{args} exited: {tail}")
             try:
                 if httpx.get(self.url + ready_path, timeout=2).status_code < 500:
@@ -70,6 +75,7 @@ class Served:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self.log.close()
 
 
 def start_api(uri: str) -> Served:
