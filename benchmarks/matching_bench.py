@@ -7,9 +7,11 @@ For each of ``needs`` open needs, in one run and interleaved (so machine noise h
 * **stored** — ``match_need`` again: freshness check and one page;
 * **asOf** — ``match_need`` for tomorrow: computed, not stored;
 * **exact** — :func:`benchmarks.exact.exact_top` over every provider (the reference);
-* **recall@10** — share of the exact top 10 that the service's retrieval kept among its candidates
-  (``matching.engine.compute_candidates``: after retrieval and the hard constraints), and, for
-  information, the overlap of the service's final top 10 with the exact top 10 (the service ranks by
+* **recall@10** — share of the exact top 10 that the service's retrieval returns
+  (``matching.engine.retrieve``: the ≤ 150 providers it hands to scoring); for information, the share
+  still among the scored candidates (``compute_candidates``: after the hard constraints in Cypher and the
+  relevance gates of scoring — a die caster's spare CNC capacity is not relevant to a die-casting need,
+  whatever its cosine) and the overlap of the final top 10 with the exact top 10 (the service ranks by
   more than cosine, so that one is not expected to reach 1).
 """
 
@@ -35,6 +37,7 @@ class MatchingResult:
     as_of: list[float] = field(default_factory=list)
     exact: list[float] = field(default_factory=list)
     recall: list[float] = field(default_factory=list)
+    candidate_recall: list[float] = field(default_factory=list)
     overlap: list[float] = field(default_factory=list)
     round_trips: list[int] = field(default_factory=list)
     export_seconds: float = 0.0
@@ -47,6 +50,8 @@ class MatchingResult:
                 "recompute": summary(self.recompute), "stored": summary(self.stored),
                 "asOf": summary(self.as_of), "exact": summary(self.exact),
                 "recall@10": sum(self.recall) / len(self.recall) if self.recall else None,
+                "candidate_recall@10": (sum(self.candidate_recall) / len(self.candidate_recall)
+                                        if self.candidate_recall else None),
                 "overlap@10": sum(self.overlap) / len(self.overlap) if self.overlap else None,
                 "round_trips": sorted(self.round_trips)[len(self.round_trips) // 2] if self.round_trips else None}
 
@@ -92,10 +97,11 @@ async def run(db: Database, embedder: Any, needs: int) -> MatchingResult:
         top = exact.exact_top(index, need, as_of, 10)
         result.exact.append((time.perf_counter() - t0) * 1000)
         if top:
-            candidates = await engine.compute_candidates(db, embedder, need, as_of)
-            retrieved = {c.provider_id for c in candidates}
             wanted = {pid for pid, _ in top}
-            result.recall.append(len(wanted & retrieved) / len(wanted))
+            retrieval = await engine.retrieve(db, embedder, need, as_of)
+            result.recall.append(len(wanted & set(retrieval.provider_ids)) / len(wanted))
+            candidates = await engine.compute_candidates(db, embedder, need, as_of)
+            result.candidate_recall.append(len(wanted & {c.provider_id for c in candidates}) / len(wanted))
             result.overlap.append(len(wanted & {m.provider_id for m in page.items[:10]}) / len(wanted))
     result.needs = len(ids)
     return result

@@ -98,11 +98,13 @@ def _scale(s: dict[str, Any]) -> list[str]:
                    f"{_x(ratio(row['p95'], ex['p95']))} |")
     recall = mt["recall@10"]
     overlap = mt["overlap@10"]
-    out += ["", f"recall@10 of the service's retrieval (candidates after constraints) against the exact top 10: "
-            f"**{'—' if recall is None else f'{recall:.3f}'}** (reference 1.000, ratio "
-            f"{'—' if recall is None else f'{recall:.3f}'}); overlap of the final top 10 with the exact-cosine "
-            f"top 10: {'—' if overlap is None else f'{overlap:.3f}'} (the service also ranks by taxonomy, text "
-            "and evidence)", ""]
+    scored = mt.get("candidate_recall@10")
+    out += ["", f"recall@10 of the service's retrieval (`engine.retrieve`, the providers handed to scoring) against "
+            f"the exact top 10: **{'—' if recall is None else f'{recall:.3f}'}** (reference 1.000, ratio "
+            f"{'—' if recall is None else f'{recall:.3f}'}); still among the scored candidates after the Cypher "
+            f"constraints and the relevance gates: {'—' if scored is None else f'{scored:.3f}'}; overlap of the "
+            f"final top 10 with the exact-cosine top 10: {'—' if overlap is None else f'{overlap:.3f}'} (the "
+            "service also ranks by taxonomy, text and evidence)", ""]
     out += _freshness(s.get("freshness"))
     out += _ingest(s["ingest"])
     out += ["**API** — client-side, httpx; reference: a bare Starlette endpoint (`benchmarks.bare`) doing the same "

@@ -64,6 +64,8 @@ async def bench_scale(scale: int, embedder: Any, plan: dict[str, Any], instance:
     try:
         _log(f"[{scale:,}] matching: {plan['needs']} needs …")
         matching = (await matching_bench.run(pool.db, embedder, plan["needs"])).table()
+        if plan.get("matching_only"):
+            return {"pool": {"instance": pool.instance, **await bulk.pool_counts(pool.db)}, "matching": matching}
         _log(f"[{scale:,}] freshness under a mixed read/write load …")
         freshness = await freshness_bench.run(pool.db, embedder, needs=24, rounds=plan["fresh_rounds"], reads=6)
         need_ids = await bulk.open_need_ids(pool.db, plan["needs"])
@@ -99,7 +101,8 @@ async def bench_scale(scale: int, embedder: Any, plan: dict[str, Any], instance:
 
 
 async def run(scales: list[int], quick: bool, instance: str | None = None, needs: int | None = None,
-              seconds: float | None = None, partial: Path | None = None) -> dict[str, Any]:
+              seconds: float | None = None, partial: Path | None = None,
+              matching_only: bool = False) -> dict[str, Any]:
     from matching.embedding import get_embedder
 
     plan = dict(QUICK if quick else FULL)
@@ -107,6 +110,7 @@ async def run(scales: list[int], quick: bool, instance: str | None = None, needs
         plan["needs"] = needs
     if seconds:
         plan["seconds"] = seconds
+    plan["matching_only"] = matching_only
     embedder = get_embedder()
     result: dict[str, Any] = {"date": report.now(), "machine": report.machine(), "quick": quick, "plan": plan,
                               "versions": report.versions(embedder, server.NEO4J_VERSION), "scales": []}
@@ -126,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--instance", default=None, help="local Neo4j instance name (default bench<scale>)")
     parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "BENCHMARKS.md")
     parser.add_argument("--no-write", action="store_true", help="print the section, leave BENCHMARKS.md alone")
+    parser.add_argument("--matching-only", action="store_true",
+                        help="only the matching phase (JSON only: the section needs every phase)")
     parser.add_argument("--json", type=Path, default=None, help="also write every figure as JSON")
     parser.add_argument("--from-json", type=Path, default=None, help="render a saved --json result, run nothing")
     args = parser.parse_args(argv)
@@ -133,9 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.from_json:
         result = json.loads(args.from_json.read_text(encoding="utf-8"))
     else:
-        result = asyncio.run(run(scales, args.quick, args.instance, args.needs, args.seconds, args.json))
+        result = asyncio.run(run(scales, args.quick, args.instance, args.needs, args.seconds, args.json,
+                                args.matching_only))
     if args.json and not args.from_json:
         args.json.write_text(json.dumps(result, indent=2, default=str, ensure_ascii=False), encoding="utf-8")
+    if args.matching_only:
+        print(json.dumps([scale["matching"] for scale in result["scales"]], indent=1, default=str))
+        return 0
     section = report.render(result)
     if args.no_write:
         print(section)

@@ -33,10 +33,10 @@ from matching import freshness
 from matching.candidates import Candidate, NeedContext, build_candidate, match_id
 from matching.consortia import MEMBER_RELEVANCE_SHARE, Member, Proposal, propose
 from matching.embedding import Embedder
-from matching.provider_index import index_for
+from matching.provider_index import CapacityTerms, index_for
 from matching.retrieval import fuse, lexical_scores
 from matching.scoring import FALLBACK_MARGIN, SIMILAR_OFFER_COSINE
-from matching.taxonomy import load_taxonomy
+from matching.taxonomy import Taxonomy, load_taxonomy
 from matching.texts import need_text
 from matching.validation import ErrorCode
 
@@ -186,29 +186,47 @@ async def _nothing() -> list[dict[str, Any]]:
     return []
 
 
+@dataclass
+class Retrieval:
+    """Who a need's candidates are (``provider_ids``, at most :data:`MAX_CANDIDATES`, by pre-score) and what
+    scoring needs from retrieval: relative full-text scores and the taxonomy."""
+
+    provider_ids: list[str]
+    lexical: dict[str, float]
+    searched_text: bool
+    taxonomy: Taxonomy
+
+
+async def retrieve(db: Database, embedder: Embedder, need: NeedContext, as_of: date, partial: bool = False,
+                   linker: Any = None) -> Retrieval:
+    """Nearest by vector and by taxonomy link in process (exact, under the hard constraints; for capacity
+    needs only offers that can deliver) while Neo4j searches the words; full-text hits are kept when
+    the same constraints admit them. Fused by pre-score (:func:`matching.retrieval.fuse`)."""
+    vector = await _ensure_vector(db, embedder, need)
+    await _link_if_unlinked(need, linker)
+    taxonomy = await load_taxonomy(db, need.global_version)  # read with the need: no round trip when current
+    codes = taxonomy.retrieval_scope([c["code"] for c in need.capabilities])
+    text = lucene_query(need_text(need.title, need.description))  # without RFQ boilerplate
+    terms = CapacityTerms(need.quantity, need.unit, need.deadline, partial) if need.kind == "CAPACITY" else None
+    retrieved, text_rows = await asyncio.gather(
+        index_for(db).search(db, vector, capacity=need.kind == "CAPACITY", regions=[r["code"] for r in need.regions],
+                             certifications=[c["code"] for c in need.certifications], as_of=as_of, k=VECTOR_K,
+                             codes=codes, k_taxonomy=TAXONOMY_K, terms=terms),
+        retrieval_repo.text_hits(db, kind=need.kind, text=text, k=VECTOR_K) if text else _nothing())
+    rows = [row for row in text_rows if retrieved.admits(row["provider_id"])]
+    rows += [{"source": "VECTOR", "provider_id": pid, "score": score} for pid, score in retrieved.nearest]
+    rows += [{"source": "TAXONOMY", "provider_id": pid, "score": score} for pid, score in retrieved.linked]
+    return Retrieval(fuse(rows, MAX_CANDIDATES), lexical_scores(rows), bool(text), taxonomy)
+
+
 async def compute_candidates(db: Database, embedder: Embedder, need: NeedContext, as_of: date,
                              partial: bool = False, linker: Any = None) -> list[Candidate]:
     """Every relevant provider that passes the hard constraints, scored, best first.
 
     ``partial`` (consortia): capacity offers need only some deliverable volume, not the whole quantity.
     """
-    vector = await _ensure_vector(db, embedder, need)
-    await _link_if_unlinked(need, linker)
-    taxonomy = await load_taxonomy(db, need.global_version)  # read with the need: no round trip when current
-    codes = taxonomy.retrieval_scope([c["code"] for c in need.capabilities])
-    text = lucene_query(need_text(need.title, need.description))  # without RFQ boilerplate
-    # nearest by vector and by taxonomy link in process (exact, under the hard constraints) while Neo4j
-    # searches the words; full-text hits are kept when the same constraints admit them
-    retrieved, text_rows = await asyncio.gather(
-        index_for(db).search(db, vector, capacity=need.kind == "CAPACITY", regions=[r["code"] for r in need.regions],
-                             certifications=[c["code"] for c in need.certifications], as_of=as_of, k=VECTOR_K,
-                             codes=codes, k_taxonomy=TAXONOMY_K),
-        retrieval_repo.text_hits(db, kind=need.kind, text=text, k=VECTOR_K) if text else _nothing())
-    rows = [row for row in text_rows if retrieved.admits(row["provider_id"])]
-    rows += [{"source": "VECTOR", "provider_id": pid, "score": score} for pid, score in retrieved.nearest]
-    rows += [{"source": "TAXONOMY", "provider_id": pid, "score": score} for pid, score in retrieved.linked]
-    provider_ids = fuse(rows, MAX_CANDIDATES)
-    lexical = lexical_scores(rows)
+    found = await retrieve(db, embedder, need, as_of, partial, linker)
+    provider_ids, lexical, taxonomy, text = found.provider_ids, found.lexical, found.taxonomy, found.searched_text
     pairs = [{"need_id": need.id, "provider_id": pid} for pid in provider_ids]
     features = await constraints_repo.pair_features(db, pairs, as_of, partial=partial)
 

@@ -40,7 +40,18 @@ RELOAD_BATCH = 500  # changed providers fetched per statement of an incremental 
 LOOKBACK = timedelta(seconds=60)
 NOT_HELD = -1
 NO_EXPIRY = date.max.toordinal() + 1
-ROW_KINDS = ("STATEMENT", "OFFER")
+OFFER_TERMS = ("unit", "moq", "start", "end", "lead", "volume")  # per offer row; NaN when absent
+
+
+@dataclass(frozen=True)
+class CapacityTerms:
+    """What a CAPACITY need asks of an offer (``graph.repositories.constraints.offer_feasibility``):
+    ``partial`` (consortia) asks only for the unit and some production window."""
+
+    quantity: float | None
+    unit: str | None
+    deadline: date | None
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,8 @@ class _View:
     row_offer: np.ndarray
     alive: np.ndarray
     rows: int
+    offer_terms: dict[str, np.ndarray]  # per row (offers only): unit id, moq, start, end, lead, volume
+    unit_ids: dict[str, int]
 
 
 class ProviderIndex:
@@ -95,6 +108,8 @@ class ProviderIndex:
         self._row_provider = np.zeros(0, np.int32)
         self._row_offer = np.zeros(0, bool)
         self._alive = np.zeros(0, bool)
+        self._offer_terms = {name: np.full(0, np.nan) for name in OFFER_TERMS}
+        self._unit_ids: dict[str, int] = {}
         self._rows = 0
         self._dead = 0
         self._publish()
@@ -109,7 +124,8 @@ class ProviderIndex:
             self._touched_codes = set()
         self._view = _View(self._ids, len(self._ids), self._listed, self._capacity_ok, self._service_ok,
                            self._regions, self._region_ids, self._certs, self._links, self._vectors,
-                           self._row_provider, self._row_offer, self._alive, self._rows)
+                           self._row_provider, self._row_offer, self._alive, self._rows, self._offer_terms,
+                           self._unit_ids)
 
     @property
     def providers(self) -> int:
@@ -152,6 +168,10 @@ class ProviderIndex:
             new = np.zeros(size, old.dtype)
             new[:capacity] = old
             setattr(self, name, new)
+        for name, old in list(self._offer_terms.items()):
+            new = np.full(size, np.nan)
+            new[:capacity] = old
+            self._offer_terms[name] = new
 
     def _region_id(self, code: str) -> int:
         if code not in self._region_ids:
@@ -170,6 +190,7 @@ class ProviderIndex:
         self._drop_rows(slot)
         statements = _unit_rows(entry.get("statements"))
         offers = _unit_rows(entry.get("offers"))
+        offer_terms = [item for item in entry.get("offers") or [] if _has_vector(item)]
         self._listed[slot] = entry.get("listing_status") == "LISTED"
         self._capacity_ok[slot] = bool(entry.get("manufacturer")) and len(offers) > 0
         self._service_ok[slot] = bool(entry.get("states"))
@@ -199,6 +220,8 @@ class ProviderIndex:
             for i, (vector, links, is_offer) in enumerate(block):
                 self._vectors[start + i] = vector
                 self._row_offer[start + i] = is_offer
+                if is_offer:
+                    self._set_offer_terms(start + i, offer_terms.pop(0))
                 for code, confidence in links:
                     rows, confidences = self._link_lists.setdefault(code, ([], []))
                     rows.append(start + i)
@@ -209,6 +232,18 @@ class ProviderIndex:
             self._provider_rows[slot] = list(range(start, start + len(block)))
             self._rows = start + len(block)
         self._stamps[pid] = entry.get("changed_at")
+
+    def _set_offer_terms(self, row: int, offer: dict[str, Any]) -> None:
+        unit = offer.get("unit")
+        if unit is not None and unit not in self._unit_ids:
+            self._unit_ids[unit] = len(self._unit_ids)
+        terms = self._offer_terms
+        terms["unit"][row] = np.nan if unit is None else self._unit_ids[unit]
+        terms["moq"][row] = _number(offer.get("moq"))
+        terms["start"][row] = _day(offer.get("available_from"))
+        terms["end"][row] = _day(offer.get("available_to"))
+        terms["lead"][row] = _number(offer.get("lead_time_days"))
+        terms["volume"][row] = _number(offer.get("monthly_volume"))
 
     def _put_many(self, entries: list[dict[str, Any]]) -> None:
         for entry in entries:
@@ -229,6 +264,7 @@ class ProviderIndex:
         self._vectors = np.ascontiguousarray(self._vectors[keep])
         self._row_provider = self._row_provider[keep].copy()
         self._row_offer = self._row_offer[keep].copy()
+        self._offer_terms = {name: values[keep].copy() for name, values in self._offer_terms.items()}
         self._alive = np.ones(len(keep), bool)
         self._rows, self._dead = len(keep), 0
         self._provider_rows = {}
@@ -288,7 +324,7 @@ class ProviderIndex:
 
     async def search(self, db: Database, vector: list[float] | None, *, capacity: bool, regions: list[str],
                      certifications: list[str], as_of: date, k: int, codes: list[str] | None = None,
-                     k_taxonomy: int = 0) -> Retrieved:
+                     k_taxonomy: int = 0, terms: CapacityTerms | None = None) -> Retrieved:
         """Candidates among the providers that are listed, of the need's kind, in one of ``regions`` (any
         when empty) and hold every one of ``certifications`` valid on ``as_of``:
 
@@ -296,6 +332,10 @@ class ProviderIndex:
           offer), ``(provider id, cosine)``, best first (ties by id);
         * ``linked`` — the ``k_taxonomy`` with the most confident link to one of ``codes``;
         * :meth:`Retrieved.admits` — whether another branch's hit (full text) passes the same constraints.
+
+        With ``terms`` (a CAPACITY need) only offers that can deliver count, as
+        ``graph.repositories.constraints.offer_feasibility`` decides, except for volume already booked
+        (left to Cypher), and a manufacturer passes only with such an offer.
         """
         await self.ensure_current(db)
         query = None
@@ -304,7 +344,7 @@ class ProviderIndex:
             norm = float(np.linalg.norm(query))
             query = query / norm if norm > 0.0 else None
         return await asyncio.to_thread(_search, self._view, self._slot, query, capacity, regions, certifications,
-                                       as_of.toordinal(), k, codes or [], k_taxonomy)
+                                       as_of.toordinal(), k, codes or [], k_taxonomy, terms)
 
 
 @dataclass(frozen=True)
@@ -334,15 +374,50 @@ def _passes(view: _View, capacity: bool, regions: list[str], certifications: lis
 
 
 def _search(view: _View, slots: dict[str, int], query: np.ndarray | None, capacity: bool, regions: list[str],
-            certifications: list[str], as_of: int, k: int, codes: list[str], k_taxonomy: int) -> Retrieved:
+            certifications: list[str], as_of: int, k: int, codes: list[str], k_taxonomy: int,
+            terms: CapacityTerms | None) -> Retrieved:
     passes = _passes(view, capacity, regions, certifications, as_of)
     rows = view.rows
-    usable = view.alive[:rows] & passes[view.row_provider[:rows]]
-    if not capacity:
-        usable &= ~view.row_offer[:rows]
+    if capacity and terms is not None:
+        offers = view.alive[:rows] & view.row_offer[:rows] & passes[view.row_provider[:rows]]
+        offers &= _deliverable(view, terms, as_of)
+        delivering = np.zeros(len(passes), bool)
+        delivering[view.row_provider[:rows][offers]] = True
+        passes &= delivering
+        usable = (view.alive[:rows] & ~view.row_offer[:rows] & passes[view.row_provider[:rows]]) | offers
+    else:
+        usable = view.alive[:rows] & passes[view.row_provider[:rows]]
+        if not capacity:
+            usable &= ~view.row_offer[:rows]
     nearest = _nearest(view, usable, query, k) if query is not None and k > 0 else []
     linked = _linked(view, usable, codes, k_taxonomy) if codes and k_taxonomy > 0 else []
     return Retrieved(nearest, linked, passes, slots)
+
+
+def _deliverable(view: _View, terms: CapacityTerms, as_of: int) -> np.ndarray:
+    """Per row: an offer whose unit, MOQ, window and volume suit the need (NaN columns of statements
+    compare false; the caller keeps offer rows only). Volume booked by deals is not known here."""
+    t = {name: values[:view.rows] for name, values in view.offer_terms.items()}
+    start = np.where(np.isnan(t["start"]) | (t["start"] < as_of), as_of, t["start"])
+    if terms.deadline is not None:
+        by_deadline = terms.deadline.toordinal() - np.nan_to_num(t["lead"], nan=0.0)
+        last = np.where(np.isnan(t["end"]), by_deadline, np.minimum(t["end"], by_deadline))
+    else:
+        last = t["end"]
+    with np.errstate(invalid="ignore"):
+        days = np.where(np.isnan(last), np.nan, np.where(last < start, 0.0, last - start + 1))
+        window_ok = np.isnan(days) | (days >= 1)
+        ok = window_ok
+        if terms.quantity is not None and terms.unit is not None:
+            unit = view.unit_ids.get(terms.unit)
+            ok = ok & (t["unit"] == unit) if unit is not None else np.zeros(view.rows, bool)
+        if terms.partial:
+            return ok
+        volume = np.nan_to_num(t["volume"], nan=0.0)
+        if terms.quantity is None:
+            return ok & (np.isnan(days) | (volume * days > 0))
+        moq_ok = np.isnan(t["moq"]) | (terms.quantity >= t["moq"])
+        return ok & moq_ok & (np.isnan(days) | (volume * days >= 30 * terms.quantity))
 
 
 def _best_per_provider(view: _View, rows: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[str, float]]:
@@ -399,6 +474,20 @@ def _unit_rows(items: list[dict[str, Any]] | None) -> list[tuple[np.ndarray, lis
         if norm > 0.0:
             out.append((array / norm, [(code, confidence) for code, confidence in item.get("links") or []]))
     return out
+
+
+def _has_vector(item: dict[str, Any]) -> bool:
+    vector = item.get("vector")
+    return bool(vector) and float(np.linalg.norm(np.asarray(vector, np.float32))) > 0.0
+
+
+def _number(value: Any) -> float:
+    return np.nan if value is None else float(value)
+
+
+def _day(value: Any) -> float:
+    value = _native(value)
+    return float(value.toordinal()) if isinstance(value, date) else np.nan
 
 
 def _native(value: Any) -> Any:

@@ -2,7 +2,8 @@
 
 The index holds, per provider, the vectors and taxonomy links of its capability statements and
 published capacity offers and the attributes its hard constraints need (listing status, kind, region chain, active
-certificates). It loads every provider once (keyset pages by id) and afterwards only the providers
+certificates; per published offer its unit, MOQ, window, lead time and monthly volume). It loads every
+provider once (keyset pages by id) and afterwards only the providers
 whose ``matching_changed_at`` moved: every write that changes a matching input of a provider stamps
 it in the write's own transaction (``graph.repositories.freshness.mark_stale`` and the bulk writers
 in ``graph.repositories.bulk``).
@@ -29,7 +30,9 @@ RETURN p.id AS id, p.listing_status AS listing_status, p:Manufacturer AS manufac
      {vector: s.embedding, links: [(s)-[a:ABOUT]->(c:Capability) | [c.code, coalesce(a.confidence, 1.0)]]}]
      AS statements,
   [(p)-[:OFFERS]->(o:CapacityOffer {status: 'PUBLISHED'}) WHERE o.embedding IS NOT NULL |
-     {vector: o.embedding, links: [(o)-[a:OF_PROCESS]->(c:Capability) | [c.code, coalesce(a.confidence, 1.0)]]}]
+     {vector: o.embedding, links: [(o)-[a:OF_PROCESS]->(c:Capability) | [c.code, coalesce(a.confidence, 1.0)]],
+      unit: o.unit, moq: o.moq, available_from: o.available_from, available_to: o.available_to,
+      lead_time_days: o.lead_time_days, monthly_volume: o.monthly_volume}]
      AS offers
 """
 _PAGE = "MATCH (p:Provider) WHERE p.id > $after WITH p ORDER BY p.id LIMIT $limit" + _ENTRY

@@ -10,12 +10,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from matching_world import CHENGYU, IATF, SHANGHAI, SICHUAN, World
+from matching_world import CHENGYU, IATF, SHANGHAI, SICHUAN, World, capacity_need, d
 
 from graph.db import Database
 from graph.repositories import bulk
+from graph.repositories.constraints import offer_feasibility
 from matching.freshness import today
-from matching.provider_index import ProviderIndex, index_for
+from matching.provider_index import CapacityTerms, ProviderIndex, index_for
 
 ORACLE = """
 MATCH (p:Provider) WHERE p.listing_status = 'LISTED'
@@ -149,3 +150,30 @@ async def test_taxonomy_links_are_ranked_by_confidence_under_the_constraints(wor
     assert rows and found.nearest == []
     assert [(pid, round(c, 4)) for pid, c in found.linked] == [(r["id"], round(r["confidence"], 4)) for r in rows]
     assert not found.admits("prv_yb_die") and found.admits(rows[0]["id"])
+
+
+FEASIBLE = """
+MATCH (n:Need {id: $need_id})
+MATCH (p:Manufacturer)-[:OFFERS]->(o:CapacityOffer {status: 'PUBLISHED'})
+WHERE p.listing_status = 'LISTED'
+""" + offer_feasibility("p") + """
+WITH p, unit_ok AND moq_ok AND window_ok AND volume_ok AS ok
+RETURN p.id AS id, any(x IN collect(ok) WHERE x) AS deliverable
+"""
+
+
+@pytest.mark.parametrize("overrides", [
+    {}, {"quantity": 20000}, {"quantity": 100}, {"unit": "KG"}, {"deadline": None}, {"quantity": None}])
+async def test_capacity_terms_keep_exactly_the_manufacturers_with_a_deliverable_offer(world: World, overrides):
+    """Against Cypher's own offer_feasibility (nothing booked in this world): same manufacturers."""
+    row = capacity_need(certification_codes=[], region_codes=[], **overrides)
+    need_id = await world.need(row)
+    await world.offer("prv_sz_die", available_from=d(30))  # a later window
+    need = (await world.db.read("MATCH (n:Need {id: $id}) RETURN n.quantity AS q, n.unit AS u, n.deadline AS d",
+                                id=need_id))[0]
+    deadline = need["d"].to_native() if need["d"] is not None else None
+    found = await ProviderIndex().search(world.db, query(world, "铝合金压铸"), capacity=True, regions=[],
+                                         certifications=[], as_of=today(), k=50,
+                                         terms=CapacityTerms(need["q"], need["u"], deadline))
+    rows = await world.db.read(FEASIBLE, need_id=need_id, as_of=today())
+    assert {pid for pid, _ in found.nearest} == {r["id"] for r in rows if r["deliverable"]}
