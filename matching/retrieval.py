@@ -31,9 +31,18 @@ def lexical_scores(rows: list[dict[str, Any]]) -> dict[str, float]:
     return best
 
 
-def fuse(rows: list[dict[str, Any]], limit: int, key: str = "provider_id") -> list[str]:
+NEAREST_KEPT = 30  # the nearest providers by vector always reach scoring (see fuse)
+
+
+def fuse(rows: list[dict[str, Any]], limit: int, key: str = "provider_id",
+         nearest_kept: int = NEAREST_KEPT) -> list[str]:
     """Distinct candidate ids, best ``limit`` by a pre-score (max of calibrated cosine, taxonomy link
-    confidence, relative full-text score); ties broken by id so the result is deterministic."""
+    confidence, relative full-text score); ties broken by id so the result is deterministic.
+
+    The ``nearest_kept`` best VECTOR hits keep their seats whatever the pre-score: hundreds of
+    providers linked to a broad capability with confidence 0.95 would otherwise push the nearest
+    providers by meaning out of the ``limit`` (at 10⁵ providers only 70 % of the exact top 10 by
+    cosine reached scoring). Scoring still decides the order."""
     lexical = lexical_scores(rows) if key == "provider_id" else {}
     pre: dict[str, float] = defaultdict(float)
     for row in rows:
@@ -45,5 +54,11 @@ def fuse(rows: list[dict[str, Any]], limit: int, key: str = "provider_id") -> li
         else:
             value = lexical.get(ident, 0.0)
         pre[ident] = max(pre[ident], value)
+    nearest = sorted(((row["score"], row[key]) for row in rows if row["source"] == "VECTOR"),
+                     key=lambda item: (-item[0], item[1]))
+    kept = list(dict.fromkeys(ident for _, ident in nearest))[:min(nearest_kept, limit)]
+    seated = set(kept)
     ordered = sorted(pre.items(), key=lambda item: (-item[1], item[0]))
-    return [ident for ident, _ in ordered[:limit]]
+    rest = [ident for ident, _ in ordered if ident not in seated]
+    chosen = set(kept + rest[:limit - len(kept)])
+    return [ident for ident, _ in ordered if ident in chosen]
