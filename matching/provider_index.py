@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -32,6 +31,7 @@ import numpy as np
 
 from graph.db import Database
 from graph.repositories import provider_index as repo
+from matching.provider_search import OFFER_TERMS, CapacityTerms, Retrieved, View, search_view
 
 LOAD_PAGE = 1_000  # providers per keyset page of a full load
 RELOAD_BATCH = 500  # changed providers fetched per statement of an incremental sync
@@ -40,40 +40,6 @@ RELOAD_BATCH = 500  # changed providers fetched per statement of an incremental 
 LOOKBACK = timedelta(seconds=60)
 NOT_HELD = -1
 NO_EXPIRY = date.max.toordinal() + 1
-OFFER_TERMS = ("unit", "moq", "start", "end", "lead", "volume")  # per offer row; NaN when absent
-
-
-@dataclass(frozen=True)
-class CapacityTerms:
-    """What a CAPACITY need asks of an offer (``graph.repositories.constraints.offer_feasibility``):
-    ``partial`` (consortia) asks only for the unit and some production window."""
-
-    quantity: float | None
-    unit: str | None
-    deadline: date | None
-    partial: bool = False
-
-
-@dataclass(frozen=True)
-class _View:
-    """What a search reads: references taken at its start; a sync publishes a new view after it."""
-
-    ids: list[str]
-    providers: int
-    listed: np.ndarray
-    capacity_ok: np.ndarray  # a manufacturer with a published offer
-    service_ok: np.ndarray  # states at least one capability
-    regions: np.ndarray  # providers × depth region ids, -1 padded
-    region_ids: dict[str, int]
-    certs: dict[str, np.ndarray]  # code → per-provider validity ordinal (NOT_HELD when not held)
-    links: dict[str, tuple[np.ndarray, np.ndarray]]  # capability code → (rows, link confidences)
-    vectors: np.ndarray
-    row_provider: np.ndarray
-    row_offer: np.ndarray
-    alive: np.ndarray
-    rows: int
-    offer_terms: dict[str, np.ndarray]  # per row (offers only): unit id, moq, start, end, lead, volume
-    unit_ids: dict[str, int]
 
 
 class ProviderIndex:
@@ -122,7 +88,7 @@ class ProviderIndex:
                 links[code] = (np.asarray(rows, np.int64), np.asarray(confidences, np.float32))
             self._links = links
             self._touched_codes = set()
-        self._view = _View(self._ids, len(self._ids), self._listed, self._capacity_ok, self._service_ok,
+        self._view = View(self._ids, len(self._ids), self._listed, self._capacity_ok, self._service_ok,
                            self._regions, self._region_ids, self._certs, self._links, self._vectors,
                            self._row_provider, self._row_offer, self._alive, self._rows, self._offer_terms,
                            self._unit_ids)
@@ -343,126 +309,8 @@ class ProviderIndex:
             query = np.asarray(vector, np.float32)
             norm = float(np.linalg.norm(query))
             query = query / norm if norm > 0.0 else None
-        return await asyncio.to_thread(_search, self._view, self._slot, query, capacity, regions, certifications,
+        return await asyncio.to_thread(search_view, self._view, self._slot, query, capacity, regions, certifications,
                                        as_of.toordinal(), k, codes or [], k_taxonomy, terms)
-
-
-@dataclass(frozen=True)
-class Retrieved:
-    """What the index found for one need (see :meth:`ProviderIndex.search`)."""
-
-    nearest: list[tuple[str, float]]
-    linked: list[tuple[str, float]]
-    passes: np.ndarray
-    slots: dict[str, int]
-
-    def admits(self, provider_id: str) -> bool:
-        slot = self.slots.get(provider_id)
-        return slot is not None and slot < len(self.passes) and bool(self.passes[slot])
-
-
-def _passes(view: _View, capacity: bool, regions: list[str], certifications: list[str], as_of: int) -> np.ndarray:
-    n = view.providers
-    passes = view.listed[:n] & (view.capacity_ok[:n] if capacity else view.service_ok[:n])
-    if regions:
-        wanted = [view.region_ids[c] for c in regions if c in view.region_ids]
-        passes &= np.isin(view.regions[:n], wanted).any(axis=1) if wanted else False
-    for code in certifications:
-        valid = view.certs.get(code)
-        passes &= (valid[:n] >= as_of) if valid is not None else False
-    return passes
-
-
-def _search(view: _View, slots: dict[str, int], query: np.ndarray | None, capacity: bool, regions: list[str],
-            certifications: list[str], as_of: int, k: int, codes: list[str], k_taxonomy: int,
-            terms: CapacityTerms | None) -> Retrieved:
-    passes = _passes(view, capacity, regions, certifications, as_of)
-    rows = view.rows
-    if capacity and terms is not None:
-        offers = view.alive[:rows] & view.row_offer[:rows] & passes[view.row_provider[:rows]]
-        offers &= _deliverable(view, terms, as_of)
-        delivering = np.zeros(len(passes), bool)
-        delivering[view.row_provider[:rows][offers]] = True
-        passes &= delivering
-        usable = (view.alive[:rows] & ~view.row_offer[:rows] & passes[view.row_provider[:rows]]) | offers
-    else:
-        usable = view.alive[:rows] & passes[view.row_provider[:rows]]
-        if not capacity:
-            usable &= ~view.row_offer[:rows]
-    nearest = _nearest(view, usable, query, k) if query is not None and k > 0 else []
-    linked = _linked(view, usable, codes, k_taxonomy) if codes and k_taxonomy > 0 else []
-    return Retrieved(nearest, linked, passes, slots)
-
-
-def _deliverable(view: _View, terms: CapacityTerms, as_of: int) -> np.ndarray:
-    """Per row: an offer whose unit, MOQ, window and volume suit the need (NaN columns of statements
-    compare false; the caller keeps offer rows only). Volume booked by deals is not known here."""
-    t = {name: values[:view.rows] for name, values in view.offer_terms.items()}
-    start = np.where(np.isnan(t["start"]) | (t["start"] < as_of), as_of, t["start"])
-    if terms.deadline is not None:
-        by_deadline = terms.deadline.toordinal() - np.nan_to_num(t["lead"], nan=0.0)
-        last = np.where(np.isnan(t["end"]), by_deadline, np.minimum(t["end"], by_deadline))
-    else:
-        last = t["end"]
-    with np.errstate(invalid="ignore"):
-        days = np.where(np.isnan(last), np.nan, np.where(last < start, 0.0, last - start + 1))
-        window_ok = np.isnan(days) | (days >= 1)
-        ok = window_ok
-        if terms.quantity is not None and terms.unit is not None:
-            unit = view.unit_ids.get(terms.unit)
-            ok = ok & (t["unit"] == unit) if unit is not None else np.zeros(view.rows, bool)
-        if terms.partial:
-            return ok
-        volume = np.nan_to_num(t["volume"], nan=0.0)
-        if terms.quantity is None:
-            return ok & (np.isnan(days) | (volume * days > 0))
-        moq_ok = np.isnan(t["moq"]) | (terms.quantity >= t["moq"])
-        return ok & moq_ok & (np.isnan(days) | (volume * days >= 30 * terms.quantity))
-
-
-def _best_per_provider(view: _View, rows: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[str, float]]:
-    """The ``k`` providers whose best row in ``rows`` scores highest; ties by provider id (like an exact
-    scan ordered by (score desc, id)): every row scoring at least the k-th provider's best competes."""
-    providers_of = view.row_provider[rows]
-    wanted_rows = min(rows.size, k * 4)
-    while True:
-        partial = wanted_rows < rows.size
-        top = np.argpartition(-scores, wanted_rows - 1)[:wanted_rows] if partial else np.arange(rows.size)
-        top = top[np.argsort(-scores[top], kind="stable")]
-        _, first = np.unique(providers_of[top], return_index=True)
-        if len(first) >= k or wanted_rows >= rows.size:
-            break
-        wanted_rows = min(rows.size, wanted_rows * 4)
-    best = top[np.sort(first)[:k]]
-    cutoff = scores[best[-1]] if len(best) == k else -np.inf
-    ranked: dict[str, float] = {}
-    for i in np.flatnonzero(scores >= cutoff).tolist():
-        pid = view.ids[int(providers_of[i])]
-        ranked[pid] = max(ranked.get(pid, -np.inf), float(scores[i]))
-    return sorted(ranked.items(), key=lambda item: (-item[1], item[0]))[:k]
-
-
-def _nearest(view: _View, usable: np.ndarray, query: np.ndarray, k: int) -> list[tuple[str, float]]:
-    idx = np.flatnonzero(usable)
-    if idx.size == 0:
-        return []
-    # a gather copies the selected rows: cheaper than the full product only for a minority of them
-    scores = view.vectors[idx] @ query if idx.size * 2 < view.rows else (view.vectors[:view.rows] @ query)[idx]
-    return _best_per_provider(view, idx, scores, k)
-
-
-def _linked(view: _View, usable: np.ndarray, codes: list[str], k: int) -> list[tuple[str, float]]:
-    parts = [view.links[code] for code in dict.fromkeys(codes) if code in view.links]
-    if not parts:
-        return []
-    rows = np.concatenate([rows for rows, _ in parts])
-    confidences = np.concatenate([confidences for _, confidences in parts])
-    inside = rows < view.rows
-    rows, confidences = rows[inside], confidences[inside]
-    keep = usable[rows]
-    if not keep.any():
-        return []
-    return _best_per_provider(view, rows[keep], confidences[keep].astype(np.float64), k)
 
 
 def _unit_rows(items: list[dict[str, Any]] | None) -> list[tuple[np.ndarray, list[tuple[str, float]]]]:
