@@ -216,7 +216,8 @@ async def retrieve(db: Database, embedder: Embedder, need: NeedContext, as_of: d
     rows = [row for row in text_rows if retrieved.admits(row["provider_id"])]
     rows += [{"source": "VECTOR", "provider_id": pid, "score": score} for pid, score in retrieved.nearest]
     rows += [{"source": "TAXONOMY", "provider_id": pid, "score": score} for pid, score in retrieved.linked]
-    return Retrieval(fuse(rows, MAX_CANDIDATES), lexical_scores(rows), bool(text), taxonomy)
+    lexical = lexical_scores(rows)
+    return Retrieval(fuse(rows, MAX_CANDIDATES, lexical=lexical), lexical, bool(text), taxonomy)
 
 
 async def compute_candidates(db: Database, embedder: Embedder, need: NeedContext, as_of: date,

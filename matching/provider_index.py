@@ -156,7 +156,6 @@ class ProviderIndex:
         self._drop_rows(slot)
         statements = _unit_rows(entry.get("statements"))
         offers = _unit_rows(entry.get("offers"))
-        offer_terms = [item for item in entry.get("offers") or [] if _has_vector(item)]
         self._listed[slot] = entry.get("listing_status") == "LISTED"
         self._capacity_ok[slot] = bool(entry.get("manufacturer")) and len(offers) > 0
         self._service_ok[slot] = bool(entry.get("states"))
@@ -179,15 +178,15 @@ class ProviderIndex:
                 held_codes.append(code)
         if held_codes:
             self._provider_certs[slot] = held_codes
-        block = [(v, links, False) for v, links in statements] + [(v, links, True) for v, links in offers]
+        block = [(v, links, None) for v, links, _ in statements] + offers
         if block:
             start = self._rows
             self._grow_rows(start + len(block), len(block[0][0]))
-            for i, (vector, links, is_offer) in enumerate(block):
+            for i, (vector, links, offer) in enumerate(block):
                 self._vectors[start + i] = vector
-                self._row_offer[start + i] = is_offer
-                if is_offer:
-                    self._set_offer_terms(start + i, offer_terms.pop(0))
+                self._row_offer[start + i] = offer is not None
+                if offer is not None:
+                    self._set_offer_terms(start + i, offer)
                 for code, confidence in links:
                     rows, confidences = self._link_lists.setdefault(code, ([], []))
                     rows.append(start + i)
@@ -313,20 +312,15 @@ class ProviderIndex:
                                        as_of.toordinal(), k, codes or [], k_taxonomy, terms)
 
 
-def _unit_rows(items: list[dict[str, Any]] | None) -> list[tuple[np.ndarray, list[tuple[str, float]]]]:
-    """``(unit vector, [(capability code, confidence)])`` per statement or offer with a non-zero vector."""
+def _unit_rows(items: list[dict[str, Any]] | None) -> list[tuple[np.ndarray, list[tuple[str, float]], dict[str, Any]]]:
+    """``(unit vector, [(capability code, confidence)], the item)`` per statement or offer with a non-zero vector."""
     out = []
     for item in items or []:
         array = np.asarray(item["vector"], np.float32)
         norm = float(np.linalg.norm(array))
         if norm > 0.0:
-            out.append((array / norm, [(code, confidence) for code, confidence in item.get("links") or []]))
+            out.append((array / norm, [(code, confidence) for code, confidence in item.get("links") or []], item))
     return out
-
-
-def _has_vector(item: dict[str, Any]) -> bool:
-    vector = item.get("vector")
-    return bool(vector) and float(np.linalg.norm(np.asarray(vector, np.float32))) > 0.0
 
 
 def _number(value: Any) -> float:
@@ -343,11 +337,9 @@ def _native(value: Any) -> Any:
 
 
 def _ordinal(value: Any) -> int:
-    if value is None:
-        return NO_EXPIRY
-    if hasattr(value, "to_native"):
-        value = value.to_native()
-    return value.toordinal() if isinstance(value, date) else NO_EXPIRY
+    """A certificate's last valid day; no date means it does not expire."""
+    day = _day(value)
+    return NO_EXPIRY if np.isnan(day) else int(day)
 
 
 _INDEXES: weakref.WeakKeyDictionary[Database, ProviderIndex] = weakref.WeakKeyDictionary()

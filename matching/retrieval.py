@@ -35,7 +35,7 @@ NEAREST_KEPT = 30  # the nearest providers by vector always reach scoring (see f
 
 
 def fuse(rows: list[dict[str, Any]], limit: int, key: str = "provider_id",
-         nearest_kept: int = NEAREST_KEPT) -> list[str]:
+         nearest_kept: int = NEAREST_KEPT, lexical: dict[str, float] | None = None) -> list[str]:
     """Distinct candidate ids, best ``limit`` by a pre-score (max of calibrated cosine, taxonomy link
     confidence, relative full-text score); ties broken by id so the result is deterministic.
 
@@ -43,7 +43,8 @@ def fuse(rows: list[dict[str, Any]], limit: int, key: str = "provider_id",
     providers linked to a broad capability with confidence 0.95 would otherwise push the nearest
     providers by meaning out of the ``limit`` (at 10⁵ providers only 70 % of the exact top 10 by
     cosine reached scoring). Scoring still decides the order."""
-    lexical = lexical_scores(rows) if key == "provider_id" else {}
+    if lexical is None:  # the caller may pass the lexical_scores it already has
+        lexical = lexical_scores(rows) if key == "provider_id" else {}
     pre: dict[str, float] = defaultdict(float)
     for row in rows:
         source, ident = row["source"], row[key]

@@ -139,7 +139,7 @@ async def mark_stale(tx: Tx, ids: list[str | None]) -> dict[str, int]:
 async def mark_decision_stale(tx: Tx, match_id: str) -> None:
     """A decision or a deal step on a match: its need, and every need whose stored matches include the
     same provider (an acceptance books the offer's volume; deals and ratings are evidence), are stale."""
-    await tx.rows(_DECISION_STALE, match_ids=[match_id])
+    await mark_decisions_stale(tx, [match_id])
 
 
 async def mark_decisions_stale(tx: Tx, match_ids: list[str]) -> None:
