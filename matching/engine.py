@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from graph.db import Database
-from graph.lucene import lucene_query
 from graph.repositories import constraints as constraints_repo
 from graph.repositories import freshness as freshness_repo
 from graph.repositories import matches as matches_repo
@@ -182,10 +182,6 @@ async def _link_if_unlinked(need: NeedContext, linker: Any) -> None:
                          for link in links]
 
 
-async def _nothing() -> list[dict[str, Any]]:
-    return []
-
-
 @dataclass
 class Retrieval:
     """Who a need's candidates are (``provider_ids``, at most :data:`MAX_CANDIDATES`, by pre-score) and what
@@ -206,18 +202,18 @@ async def retrieve(db: Database, embedder: Embedder, need: NeedContext, as_of: d
     await _link_if_unlinked(need, linker)
     taxonomy = await load_taxonomy(db, need.global_version)  # read with the need: no round trip when current
     codes = taxonomy.retrieval_scope([c["code"] for c in need.capabilities])
-    text = lucene_query(need_text(need.title, need.description))  # without RFQ boilerplate
+    text = need_text(need.title, need.description)  # without RFQ boilerplate
+    searched_text = bool(text and re.search(r"\w", text))
     terms = CapacityTerms(need.quantity, need.unit, need.deadline, partial) if need.kind == "CAPACITY" else None
-    retrieved, text_rows = await asyncio.gather(
-        index_for(db).search(db, vector, capacity=need.kind == "CAPACITY", regions=[r["code"] for r in need.regions],
-                             certifications=[c["code"] for c in need.certifications], as_of=as_of, k=VECTOR_K,
-                             codes=codes, k_taxonomy=TAXONOMY_K, terms=terms),
-        retrieval_repo.text_hits(db, kind=need.kind, text=text, k=VECTOR_K) if text else _nothing())
-    rows = [row for row in text_rows if retrieved.admits(row["provider_id"])]
+    retrieved = await index_for(db).search(
+        db, vector, capacity=need.kind == "CAPACITY", regions=[r["code"] for r in need.regions],
+        certifications=[c["code"] for c in need.certifications], as_of=as_of, k=VECTOR_K, codes=codes,
+        k_taxonomy=TAXONOMY_K, terms=terms, text=text if searched_text else None)
+    rows = list(retrieved.text_hits)
     rows += [{"source": "VECTOR", "provider_id": pid, "score": score} for pid, score in retrieved.nearest]
     rows += [{"source": "TAXONOMY", "provider_id": pid, "score": score} for pid, score in retrieved.linked]
     lexical = lexical_scores(rows)
-    return Retrieval(fuse(rows, MAX_CANDIDATES, lexical=lexical), lexical, bool(text), taxonomy)
+    return Retrieval(fuse(rows, MAX_CANDIDATES, lexical=lexical), lexical, searched_text, taxonomy)
 
 
 async def compute_candidates(db: Database, embedder: Embedder, need: NeedContext, as_of: date,

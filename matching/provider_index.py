@@ -31,6 +31,14 @@ import numpy as np
 
 from graph.db import Database
 from graph.repositories import provider_index as repo
+from matching.lexical_index import (
+    OFFER_DESCRIPTION,
+    OFFER_PROCESS,
+    PROVIDER_DESCRIPTION,
+    PROVIDER_NAME,
+    STATEMENT_TEXT,
+    LexicalIndex,
+)
 from matching.provider_search import OFFER_TERMS, CapacityTerms, Retrieved, View, search_view
 
 LOAD_PAGE = 1_000  # providers per keyset page of a full load
@@ -78,6 +86,7 @@ class ProviderIndex:
         self._unit_ids: dict[str, int] = {}
         self._rows = 0
         self._dead = 0
+        self._lexical = LexicalIndex()
         self._publish()
 
     def _publish(self) -> None:
@@ -91,7 +100,7 @@ class ProviderIndex:
         self._view = View(self._ids, len(self._ids), self._listed, self._capacity_ok, self._service_ok,
                            self._regions, self._region_ids, self._certs, self._links, self._vectors,
                            self._row_provider, self._row_offer, self._alive, self._rows, self._offer_terms,
-                           self._unit_ids)
+                           self._unit_ids, self._lexical.publish())
 
     @property
     def providers(self) -> int:
@@ -179,6 +188,13 @@ class ProviderIndex:
         if held_codes:
             self._provider_certs[slot] = held_codes
         block = [(v, links, None) for v, links, _ in statements] + offers
+        first_offer = self._rows + len(statements)  # rows of this block: its statements, then its offers
+        documents = [(STATEMENT_TEXT, self._rows + i, item.get("text")) for i, (*_, item) in enumerate(statements)]
+        for i, (*_, item) in enumerate(offers):
+            documents += [(OFFER_PROCESS, first_offer + i, item.get("process_text")),
+                          (OFFER_DESCRIPTION, first_offer + i, item.get("description"))]
+        documents += [(PROVIDER_NAME, slot, entry.get("name")), (PROVIDER_DESCRIPTION, slot, entry.get("description"))]
+        self._lexical.put(slot, documents)
         if block:
             start = self._rows
             self._grow_rows(start + len(block), len(block[0][0]))
@@ -237,6 +253,7 @@ class ProviderIndex:
             self._provider_rows.setdefault(slot, []).append(row)
         new_of_old = np.full(len(alive_before), -1, np.int64)
         new_of_old[keep] = np.arange(len(keep))
+        self._lexical.move_rows(new_of_old)
         for code, (rows, confidences) in list(self._link_lists.items()):
             moved = new_of_old[np.asarray(rows, np.int64)]
             kept = moved >= 0
@@ -262,6 +279,7 @@ class ProviderIndex:
                     if pid not in found and pid in self._slot:  # deleted since: it can match nothing
                         self._listed[self._slot[pid]] = False
                         self._drop_rows(self._slot[pid])
+                        self._lexical.drop(self._slot[pid])
             self._since = _native(state["now"]) - LOOKBACK
             if stale:
                 self._compact()
@@ -289,14 +307,15 @@ class ProviderIndex:
 
     async def search(self, db: Database, vector: list[float] | None, *, capacity: bool, regions: list[str],
                      certifications: list[str], as_of: date, k: int, codes: list[str] | None = None,
-                     k_taxonomy: int = 0, terms: CapacityTerms | None = None) -> Retrieved:
+                     k_taxonomy: int = 0, terms: CapacityTerms | None = None, text: str | None = None) -> Retrieved:
         """Candidates among the providers that are listed, of the need's kind, in one of ``regions`` (any
         when empty) and hold every one of ``certifications`` valid on ``as_of``:
 
         * ``nearest`` — the ``k`` with the highest cosine (best statement or, for capacity, published
           offer), ``(provider id, cosine)``, best first (ties by id);
         * ``linked`` — the ``k_taxonomy`` with the most confident link to one of ``codes``;
-        * :meth:`Retrieved.admits` — whether another branch's hit (full text) passes the same constraints.
+        * ``text_hits`` — per full-text source (statements; offers for capacity; the provider's own name and
+          description) the ``k`` providers whose best document scores highest by BM25 against ``text``.
 
         With ``terms`` (a CAPACITY need) only offers that can deliver count, as
         ``graph.repositories.constraints.offer_feasibility`` decides, except for volume already booked
@@ -308,8 +327,8 @@ class ProviderIndex:
             query = np.asarray(vector, np.float32)
             norm = float(np.linalg.norm(query))
             query = query / norm if norm > 0.0 else None
-        return await asyncio.to_thread(search_view, self._view, self._slot, query, capacity, regions, certifications,
-                                       as_of.toordinal(), k, codes or [], k_taxonomy, terms)
+        return await asyncio.to_thread(search_view, self._view, query, capacity, regions, certifications,
+                                       as_of.toordinal(), k, codes or [], k_taxonomy, terms, text)
 
 
 def _unit_rows(items: list[dict[str, Any]] | None) -> list[tuple[np.ndarray, list[tuple[str, float]], dict[str, Any]]]:

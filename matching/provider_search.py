@@ -1,6 +1,7 @@
 """Searching the provider index (``matching.provider_index``): the masks of the hard constraints, the
-exact nearest rows, the most confident taxonomy links. Pure numpy over a :class:`View` — a snapshot of
-the index's arrays that a sync never changes under a running search (it publishes a new one).
+exact nearest rows, the most confident taxonomy links, the best full-text hits (``matching.lexical_index``).
+Pure numpy over a :class:`View` — a snapshot of the index's arrays that a sync never changes under a
+running search (it publishes a new one).
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+
+from graph.lucene import MAX_QUERY_CHARS
+from matching.lexical_index import OFFER, PROVIDER, STATEMENT, LexicalView, search_text
 
 OFFER_TERMS = ("unit", "moq", "start", "end", "lead", "volume")  # per offer row; NaN when absent
 
@@ -44,6 +48,7 @@ class View:
     rows: int
     offer_terms: dict[str, np.ndarray]  # per row (offers only): unit id, moq, start, end, lead, volume
     unit_ids: dict[str, int]
+    text: LexicalView
 
 
 @dataclass(frozen=True)
@@ -52,12 +57,7 @@ class Retrieved:
 
     nearest: list[tuple[str, float]]
     linked: list[tuple[str, float]]
-    passes: np.ndarray
-    slots: dict[str, int]
-
-    def admits(self, provider_id: str) -> bool:
-        slot = self.slots.get(provider_id)
-        return slot is not None and slot < len(self.passes) and bool(self.passes[slot])
+    text_hits: list[dict[str, object]]  # {source: TEXT_STATEMENT | TEXT_OFFER | TEXT_PROVIDER, provider_id, score}
 
 
 def _passes(view: View, capacity: bool, regions: list[str], certifications: list[str], as_of: int) -> np.ndarray:
@@ -72,9 +72,9 @@ def _passes(view: View, capacity: bool, regions: list[str], certifications: list
     return passes
 
 
-def search_view(view: View, slots: dict[str, int], query: np.ndarray | None, capacity: bool, regions: list[str],
-            certifications: list[str], as_of: int, k: int, codes: list[str], k_taxonomy: int,
-            terms: CapacityTerms | None) -> Retrieved:
+def search_view(view: View, query: np.ndarray | None, capacity: bool, regions: list[str],
+                certifications: list[str], as_of: int, k: int, codes: list[str], k_taxonomy: int,
+                terms: CapacityTerms | None, text: str | None) -> Retrieved:
     passes = _passes(view, capacity, regions, certifications, as_of)
     rows = view.rows
     if capacity and terms is not None:
@@ -90,7 +90,10 @@ def search_view(view: View, slots: dict[str, int], query: np.ndarray | None, cap
             usable &= ~view.row_offer[:rows]
     nearest = _nearest(view, usable, query, k) if query is not None and k > 0 else []
     linked = _linked(view, usable, codes, k_taxonomy) if codes and k_taxonomy > 0 else []
-    return Retrieved(nearest, linked, passes, slots)
+    sources = (STATEMENT, OFFER, PROVIDER) if capacity else (STATEMENT, PROVIDER)
+    hits = search_text(view.text, text, MAX_QUERY_CHARS, sources, k, usable, passes, view.row_provider[:rows],
+                       view.ids) if text and k > 0 else []
+    return Retrieved(nearest, linked, hits)
 
 
 def _deliverable(view: View, terms: CapacityTerms, as_of: int) -> np.ndarray:

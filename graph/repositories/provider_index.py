@@ -1,12 +1,12 @@
 """Cypher of the in-process provider index (``matching.provider_index``): what it loads and how it syncs.
 
-The index holds, per provider, the vectors and taxonomy links of its capability statements and
-published capacity offers and the attributes its hard constraints need (listing status, kind, region chain, active
-certificates; per published offer its unit, MOQ, window, lead time and monthly volume). It loads every
-provider once (keyset pages by id) and afterwards only the providers
-whose ``matching_changed_at`` moved: every write that changes a matching input of a provider stamps
-it in the write's own transaction (``graph.repositories.freshness.mark_stale`` and the bulk writers
-in ``graph.repositories.bulk``).
+The index holds, per provider, the vectors, texts and taxonomy links of its capability statements and
+published capacity offers, its own name and description, and the attributes its hard constraints need
+(listing status, kind, region chain, active certificates; per published offer its unit, MOQ, window,
+lead time and monthly volume). It loads every provider once (keyset pages by id) and afterwards only
+the providers whose ``matching_changed_at`` moved: every write that changes a matching input of a
+provider stamps it in the write's own transaction (``graph.repositories.freshness.mark_stale`` and the
+bulk writers in ``graph.repositories.bulk``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from graph.db import Database
 # code the certificate satisfies; validity dates and the need's "verified only" are applied at search.
 _ENTRY = """
 RETURN p.id AS id, p.listing_status AS listing_status, p:Manufacturer AS manufacturer,
+  p.name AS name, p.description AS description,
   p.matching_changed_at AS changed_at,
   EXISTS { (p)-[:STATES]->(:CapabilityStatement) } AS states,
   [(p)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..3]->(r:Region) | r.code] AS regions,
@@ -27,10 +28,12 @@ RETURN p.id AS id, p.listing_status AS listing_status, p:Manufacturer AS manufac
      {codes: [c.code] + coalesce(c.satisfies, []), valid_until: h.valid_until,
       verified: h.verification = 'VERIFIED'}] AS certifications,
   [(p)-[:STATES]->(s:CapabilityStatement) WHERE s.embedding IS NOT NULL |
-     {vector: s.embedding, links: [(s)-[a:ABOUT]->(c:Capability) | [c.code, coalesce(a.confidence, 1.0)]]}]
+     {vector: s.embedding, text: s.text,
+      links: [(s)-[a:ABOUT]->(c:Capability) | [c.code, coalesce(a.confidence, 1.0)]]}]
      AS statements,
   [(p)-[:OFFERS]->(o:CapacityOffer {status: 'PUBLISHED'}) WHERE o.embedding IS NOT NULL |
-     {vector: o.embedding, links: [(o)-[a:OF_PROCESS]->(c:Capability) | [c.code, coalesce(a.confidence, 1.0)]],
+     {vector: o.embedding, process_text: o.process_text, description: o.description,
+      links: [(o)-[a:OF_PROCESS]->(c:Capability) | [c.code, coalesce(a.confidence, 1.0)]],
       unit: o.unit, moq: o.moq, available_from: o.available_from, available_to: o.available_to,
       lead_time_days: o.lead_time_days, monthly_volume: o.monthly_volume}]
      AS offers

@@ -149,7 +149,7 @@ async def test_taxonomy_links_are_ranked_by_confidence_under_the_constraints(wor
     rows = await world.db.read(LINKED, codes=codes, capacity=capacity, regions=regions)
     assert rows and found.nearest == []
     assert [(pid, round(c, 4)) for pid, c in found.linked] == [(r["id"], round(r["confidence"], 4)) for r in rows]
-    assert not found.admits("prv_yb_die") and found.admits(rows[0]["id"])
+    assert "prv_yb_die" not in {pid for pid, _ in found.linked}  # suspended, though linked
 
 
 FEASIBLE = """
@@ -177,3 +177,23 @@ async def test_capacity_terms_keep_exactly_the_manufacturers_with_a_deliverable_
                                          terms=CapacityTerms(need["q"], need["u"], deadline))
     rows = await world.db.read(FEASIBLE, need_id=need_id, as_of=today())
     assert {pid for pid, _ in found.nearest} == {r["id"] for r in rows if r["deliverable"]}
+
+
+async def test_text_changes_reach_the_index_before_the_next_search(world: World):
+    """Full-text hits come from the index too (``matching.lexical_index``): a renamed provider and a
+    rewritten offer are found by their new words, no longer by their old ones."""
+    index = index_for(world.db)
+
+    async def hits(text: str) -> set[tuple[str, str]]:
+        found = await index.search(world.db, None, capacity=True, regions=[], certifications=[], as_of=today(),
+                                   k=50, text=text)
+        return {(str(h["source"]), str(h["provider_id"])) for h in found.text_hits}
+
+    assert ("TEXT_PROVIDER", "prv_cd_die") in await hits("成都精铸")
+    await world.provider("prv_cd_die", name="蓉城金属成型有限公司")
+    assert ("TEXT_PROVIDER", "prv_cd_die") in await hits("蓉城金属成型")
+    assert ("TEXT_PROVIDER", "prv_cd_die") not in await hits("成都精铸")
+    await world.offer("prv_cd_die", process_text="镁合金半固态触变成型")
+    assert ("TEXT_OFFER", "prv_cd_die") in await hits("半固态触变")
+    await world.offer("prv_cd_die", status="WITHDRAWN")  # a withdrawn offer is no longer searched
+    assert ("TEXT_OFFER", "prv_cd_die") not in await hits("半固态触变")
