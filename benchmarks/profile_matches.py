@@ -23,7 +23,7 @@ async def profile(instance: str, needs: int, html: str | None) -> None:
     from pyinstrument import Profiler
 
     import graph.db as gdb
-    from graph.repositories import bulk
+    from graph.repositories import admin, bulk
     from matching import engine
     from matching.embedding import get_embedder
     from matching.provider_index import index_for
@@ -45,6 +45,7 @@ async def profile(instance: str, needs: int, html: str | None) -> None:
     try:
         ids = await bulk.open_need_ids(db, needs)
         await index_for(db).ensure_current(db)  # the provider index loads once per process, at start
+        await admin.warm_page_cache(db)  # and the server warms Neo4j's page cache after it
         for need_id in ids[:3]:  # warm-up outside the profile: query plans, taxonomy, model
             await bulk.forget_stored_matches(db, need_id)
             await engine.match_need(db, embedder, need_id)
