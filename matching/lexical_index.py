@@ -243,13 +243,15 @@ class LexicalIndex:
         self._total_length = np.bincount(self._field, weights=self._length, minlength=fields).astype(np.int64)
 
 
-def search_text(view: LexicalView, query: str | None, max_chars: int, sources: tuple[int, ...], k: int,
-                usable_rows: np.ndarray, passes: np.ndarray, row_provider: np.ndarray,
-                ids: list[str]) -> list[dict[str, object]]:
-    """Rows ``{source, provider_id, score}``: for each of ``sources`` the ``k`` providers with the best BM25
-    score of one of their records (a statement, an offer: the sum over its fields), among the records of
-    a usable vector row (statements, offers) or of a provider that passes (its name and description).
-    ``query`` is capped at ``max_chars`` (whitespace collapsed), as the Lucene query was (``graph.lucene``)."""
+def record_scores(view: LexicalView, query: str | None, max_chars: int, sources: tuple[int, ...],
+                  usable_rows: np.ndarray, passes: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """source → ``(records, scores)``: the BM25 score of every record of that source that shares a term
+    with ``query`` — a statement or offer (its vector row; an offer's fields added up) whose row is
+    usable, or a provider (its slot: name and description added up) that passes. ``query`` is capped at
+    ``max_chars`` (whitespace collapsed), as the Lucene query was (``graph.lucene``).
+
+    Sums are bincounts over record ids, not a sort of the postings: a common bigram has 10⁵ postings at
+    10⁵ providers."""
     counted = Counter(tokens(" ".join((query or "").split())[:max_chars]))
     parts = []
     for term_text, repeats in counted.items():
@@ -261,44 +263,29 @@ def search_text(view: LexicalView, query: str | None, max_chars: int, sources: t
             if docs.size:  # a term the query repeats counts once per occurrence, as Lucene's clauses did
                 parts.append((docs, tfs, term, repeats))
     if not parts:
-        return []
+        return {}
     docs = np.concatenate([p[0] for p in parts]).astype(np.int64)
     tfs = np.concatenate([p[1] for p in parts]).astype(np.float64)
     terms = np.concatenate([np.full(p[0].size, p[2], np.int64) for p in parts])
     repeats = np.concatenate([np.full(p[0].size, p[3], np.float64) for p in parts])
     field = view.field[docs].astype(np.int64)
-    source = FIELD_SOURCE[field]
-    owner = view.owner[docs]
-    keep = view.alive[docs] & np.isin(source, sources)
-    rows = keep & (source != PROVIDER)
-    keep[rows] = (owner[rows] >= 0) & (owner[rows] < len(usable_rows))
-    keep[rows] &= usable_rows[np.clip(owner[rows], 0, max(len(usable_rows) - 1, 0))]
-    own = keep & (source == PROVIDER)
-    keep[own] = (owner[own] < len(passes)) & passes[np.clip(owner[own], 0, max(len(passes) - 1, 0))]
-    if not keep.any():
-        return []
-    docs, tfs, terms, repeats, field, source, owner = (
-        docs[keep], tfs[keep], terms[keep], repeats[keep], field[keep], source[keep], owner[keep])
+    keep = view.alive[docs] & np.isin(FIELD_SOURCE, sources)[field]
+    docs, tfs, terms, repeats, field = docs[keep], tfs[keep], terms[keep], repeats[keep], field[keep]
     documents = np.maximum(view.documents, 1).astype(np.float64)
     frequency = view.frequency[terms, field].astype(np.float64)
     idf = np.log1p((documents[field] - frequency + 0.5) / (frequency + 0.5))
     average = np.maximum(view.total_length / documents, 1e-9)
     norm = K1 * (1 - B + B * view.length[docs] / average[field])
     weights = repeats * idf * tfs * (K1 + 1) / (tfs + norm)
-    records, at = np.unique(source * (1 << 40) + owner, return_inverse=True)  # (source, owner): one record
-    scores = np.bincount(at, weights=weights)
-    record_source, record_owner = records >> 40, records & ((1 << 40) - 1)
-    slots = np.where(record_source == PROVIDER, record_owner,
-                     row_provider[np.clip(record_owner, 0, len(row_provider) - 1)])
-    out: list[dict[str, object]] = []
+    source, owner = FIELD_SOURCE[field], view.owner[docs]
+    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for src in sources:
-        mine = np.flatnonzero(record_source == src)
-        best: dict[int, float] = {}
-        for i in mine[np.argsort(-scores[mine], kind="stable")].tolist():
-            slot = int(slots[i])
-            if slot not in best:
-                best[slot] = float(scores[i])
-                if len(best) >= k:
-                    break
-        out += [{"source": SOURCES[src], "provider_id": ids[slot], "score": score} for slot, score in best.items()]
+        allowed = usable_rows if src != PROVIDER else passes
+        mine = (source == src) & (owner >= 0) & (owner < len(allowed))
+        if not mine.any():
+            continue
+        scores = np.bincount(owner[mine], weights=weights[mine], minlength=len(allowed))
+        records = np.flatnonzero((scores > 0) & allowed)
+        if records.size:
+            out[src] = (records, scores[records])
     return out

@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 
 from graph.lucene import MAX_QUERY_CHARS
-from matching.lexical_index import OFFER, PROVIDER, STATEMENT, LexicalView, search_text
+from matching.lexical_index import OFFER, PROVIDER, SOURCES, STATEMENT, LexicalView, record_scores
 
 OFFER_TERMS = ("unit", "moq", "start", "end", "lead", "volume")  # per offer row; NaN when absent
 
@@ -79,7 +79,8 @@ def search_view(view: View, query: np.ndarray | None, capacity: bool, regions: l
     rows = view.rows
     if capacity and terms is not None:
         offers = view.alive[:rows] & view.row_offer[:rows] & passes[view.row_provider[:rows]]
-        offers &= _deliverable(view, terms, as_of)
+        candidates = np.flatnonzero(offers)
+        offers[candidates] = _deliverable(view, terms, as_of, candidates)
         delivering = np.zeros(len(passes), bool)
         delivering[view.row_provider[:rows][offers]] = True
         passes &= delivering
@@ -90,16 +91,32 @@ def search_view(view: View, query: np.ndarray | None, capacity: bool, regions: l
             usable &= ~view.row_offer[:rows]
     nearest = _nearest(view, usable, query, k) if query is not None and k > 0 else []
     linked = _linked(view, usable, codes, k_taxonomy) if codes and k_taxonomy > 0 else []
-    sources = (STATEMENT, OFFER, PROVIDER) if capacity else (STATEMENT, PROVIDER)
-    hits = search_text(view.text, text, MAX_QUERY_CHARS, sources, k, usable, passes, view.row_provider[:rows],
-                       view.ids) if text and k > 0 else []
+    hits = _text_hits(view, text, capacity, usable, passes, k) if text and k > 0 else []
     return Retrieved(nearest, linked, hits)
 
 
-def _deliverable(view: View, terms: CapacityTerms, as_of: int) -> np.ndarray:
-    """Per row: an offer whose unit, MOQ, window and volume suit the need (NaN columns of statements
-    compare false; the caller keeps offer rows only). Volume booked by deals is not known here."""
-    t = {name: values[:view.rows] for name, values in view.offer_terms.items()}
+def _text_hits(view: View, text: str, capacity: bool, usable: np.ndarray, passes: np.ndarray,
+               k: int) -> list[dict[str, object]]:
+    """Per full-text source the ``k`` providers whose best record scores highest (BM25, ties by id)."""
+    sources = (STATEMENT, OFFER, PROVIDER) if capacity else (STATEMENT, PROVIDER)
+    out: list[dict[str, object]] = []
+    for source, (records, scores) in record_scores(view.text, text, MAX_QUERY_CHARS, sources, usable,
+                                                   passes).items():
+        if source == PROVIDER:  # one record per provider: every slot scoring at least the k-th competes
+            cutoff = -np.partition(-scores, k - 1)[k - 1] if scores.size > k else -np.inf
+            near = np.flatnonzero(scores >= cutoff)
+            best = sorted(((view.ids[int(records[i])], float(scores[i])) for i in near.tolist()),
+                          key=lambda item: (-item[1], item[0]))[:k]
+        else:
+            best = _best_per_provider(view, records, scores, k)
+        out += [{"source": SOURCES[source], "provider_id": pid, "score": score} for pid, score in best]
+    return out
+
+
+def _deliverable(view: View, terms: CapacityTerms, as_of: int, rows: np.ndarray) -> np.ndarray:
+    """Per offer row of ``rows``: whether its unit, MOQ, window and volume suit the need. Volume booked by
+    deals is not known here."""
+    t = {name: values[rows] for name, values in view.offer_terms.items()}
     start = np.where(np.isnan(t["start"]) | (t["start"] < as_of), as_of, t["start"])
     if terms.deadline is not None:
         by_deadline = terms.deadline.toordinal() - np.nan_to_num(t["lead"], nan=0.0)
@@ -112,7 +129,7 @@ def _deliverable(view: View, terms: CapacityTerms, as_of: int) -> np.ndarray:
         ok = window_ok
         if terms.quantity is not None and terms.unit is not None:
             unit = view.unit_ids.get(terms.unit)
-            ok = ok & (t["unit"] == unit) if unit is not None else np.zeros(view.rows, bool)
+            ok = ok & (t["unit"] == unit) if unit is not None else np.zeros(rows.size, bool)
         if terms.partial:
             return ok
         volume = np.nan_to_num(t["volume"], nan=0.0)

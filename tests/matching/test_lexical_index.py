@@ -21,11 +21,10 @@ from matching.lexical_index import (
     PROVIDER,
     PROVIDER_DESCRIPTION,
     PROVIDER_NAME,
-    SOURCES,
     STATEMENT,
     STATEMENT_TEXT,
     LexicalIndex,
-    search_text,
+    record_scores,
     tokens,
 )
 from matching.provider_index import ProviderIndex
@@ -98,14 +97,15 @@ def expected(by_slot: Documents, query: str, source: int, k: int) -> list[tuple[
 
 def searched(index: LexicalIndex, providers: int, query: str, source: int, k: int,
              passes: np.ndarray | None = None) -> list[tuple[str, float]]:
-    rows = 10 * providers
-    usable = np.ones(rows, bool)
+    """The index's record scores, best record per provider (rows 10·slot + i belong to slot), top ``k``."""
+    usable = np.ones(10 * providers, bool)
     passes = np.ones(providers, bool) if passes is None else passes
-    row_provider = np.arange(rows) // 10
-    hits = search_text(index.publish(), query, 200, (source,), k, usable, passes, row_provider,
-                       [f"p{slot}" for slot in range(providers)])
-    assert all(h["source"] == SOURCES[source] for h in hits)
-    return [(str(h["provider_id"]), float(h["score"])) for h in hits]
+    found = record_scores(index.publish(), query, 200, (source,), usable, passes)
+    best: dict[int, float] = {}
+    for record, score in zip(*found.get(source, ([], [])), strict=True):
+        slot = int(record) if source == PROVIDER else int(record) // 10
+        best[slot] = max(best.get(slot, 0.0), float(score))
+    return sorted(((f"p{slot}", s) for slot, s in best.items()), key=lambda item: -item[1])[:k]
 
 
 def same_ranking(got: list[tuple[str, float]], every: list[tuple[str, float]], k: int) -> None:
