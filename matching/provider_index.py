@@ -39,7 +39,15 @@ from matching.lexical_index import (
     STATEMENT_TEXT,
     LexicalIndex,
 )
-from matching.provider_search import OFFER_TERMS, CapacityTerms, Retrieved, View, search_view
+from matching.provider_search import (
+    OFFER_TERMS,
+    CapacityTerms,
+    Retrieved,
+    View,
+    admitted,
+    text_hits,
+    vector_hits,
+)
 
 LOAD_PAGE = 1_000  # providers per keyset page of a full load
 RELOAD_BATCH = 500  # changed providers fetched per statement of an incremental sync
@@ -327,8 +335,13 @@ class ProviderIndex:
             query = np.asarray(vector, np.float32)
             norm = float(np.linalg.norm(query))
             query = query / norm if norm > 0.0 else None
-        return await asyncio.to_thread(search_view, self._view, query, capacity, regions, certifications,
-                                       as_of.toordinal(), k, codes or [], k_taxonomy, terms, text)
+        view = self._view
+        allowed = await asyncio.to_thread(admitted, view, capacity, regions, certifications, as_of.toordinal(), terms)
+        # two worker threads: numpy releases the GIL, so the product and the text search overlap
+        (nearest, linked), hits = await asyncio.gather(
+            asyncio.to_thread(vector_hits, view, allowed, query, k, codes or [], k_taxonomy),
+            asyncio.to_thread(text_hits, view, allowed, text, capacity, k))
+        return Retrieved(nearest, linked, hits)
 
 
 def _unit_rows(items: list[dict[str, Any]] | None) -> list[tuple[np.ndarray, list[tuple[str, float]], dict[str, Any]]]:

@@ -72,9 +72,16 @@ def _passes(view: View, capacity: bool, regions: list[str], certifications: list
     return passes
 
 
-def search_view(view: View, query: np.ndarray | None, capacity: bool, regions: list[str],
-                certifications: list[str], as_of: int, k: int, codes: list[str], k_taxonomy: int,
-                terms: CapacityTerms | None, text: str | None) -> Retrieved:
+@dataclass(frozen=True)
+class Admitted:
+    """What a need's hard constraints admit: providers (``passes``, by slot) and vector rows (``usable``)."""
+
+    passes: np.ndarray
+    usable: np.ndarray
+
+
+def admitted(view: View, capacity: bool, regions: list[str], certifications: list[str], as_of: int,
+             terms: CapacityTerms | None) -> Admitted:
     passes = _passes(view, capacity, regions, certifications, as_of)
     rows = view.rows
     if capacity and terms is not None:
@@ -89,10 +96,20 @@ def search_view(view: View, query: np.ndarray | None, capacity: bool, regions: l
         usable = view.alive[:rows] & passes[view.row_provider[:rows]]
         if not capacity:
             usable &= ~view.row_offer[:rows]
-    nearest = _nearest(view, usable, query, k) if query is not None and k > 0 else []
-    linked = _linked(view, usable, codes, k_taxonomy) if codes and k_taxonomy > 0 else []
-    hits = _text_hits(view, text, capacity, usable, passes, k) if text and k > 0 else []
-    return Retrieved(nearest, linked, hits)
+    return Admitted(passes, usable)
+
+
+def vector_hits(view: View, admitted: Admitted, query: np.ndarray | None, k: int, codes: list[str],
+                k_taxonomy: int) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+    """``(nearest, linked)`` among the admitted rows (see ``ProviderIndex.search``)."""
+    nearest = _nearest(view, admitted.usable, query, k) if query is not None and k > 0 else []
+    linked = _linked(view, admitted.usable, codes, k_taxonomy) if codes and k_taxonomy > 0 else []
+    return nearest, linked
+
+
+def text_hits(view: View, admitted: Admitted, text: str | None, capacity: bool, k: int) -> list[dict[str, object]]:
+    """Full-text hits among the admitted records (see ``ProviderIndex.search``)."""
+    return _text_hits(view, text, capacity, admitted.usable, admitted.passes, k) if text and k > 0 else []
 
 
 def _text_hits(view: View, text: str, capacity: bool, usable: np.ndarray, passes: np.ndarray,
