@@ -50,6 +50,29 @@ def records(n: int, start: int, rng: random.Random) -> list[dict[str, Any]]:
     return out
 
 
+async def new_records(db: Any, n: int, start: int, rng: random.Random) -> list[dict[str, Any]]:
+    """``n`` records of organisations the pool does not hold yet: the generator's names repeat (a limited
+    stock of 字号 and trades per city), and a registration the service judges a duplicate of a pool
+    provider, or of an earlier record, is refused as DUPLICATE — right for the service, wrong for a
+    benchmark of new registrations. Such records are replaced by the next generated ones."""
+    from matching.curation.commands import judge_registration
+    from matching.curation.duplicates import Candidate, Verdict
+
+    kept: list[dict[str, Any]] = []
+    offset = start
+    while len(kept) < n:
+        batch = records(n - len(kept), offset, rng)
+        offset += len(batch)
+        for record in batch:
+            earlier = tuple(Candidate(str(i), r["name"], r["credit_code"], r["region"] == record["region"])
+                            for i, r in enumerate(kept))
+            judgement = await db.read_tx(lambda tx, r=record, e=earlier: judge_registration(
+                tx, r["name"], r["credit_code"], r["region"], e))
+            if judgement.verdict is not Verdict.DUPLICATE:
+                kept.append(record)
+    return kept
+
+
 def texts_of(recs: list[dict[str, Any]]) -> list[str]:
     return ([statement_text(s["text"]) for r in recs for s in r["capabilities"]]
             + [offer_text(o["process_text"], o["description"]) for r in recs for o in r["offers"]])
@@ -79,9 +102,18 @@ async def api_ingest(url: str, recs: list[dict[str, Any]], concurrency: int) -> 
 
     async def post(client: httpx.AsyncClient, document: str, variables: dict, token: str | None = None) -> dict:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = await client.post(url + "/graphql", json={"query": document, "variables": variables},
-                                     headers=headers)
-        return response.json()
+        try:
+            response = await client.post(url + "/graphql", json={"query": document, "variables": variables},
+                                         headers=headers)
+        except httpx.TransportError as exc:  # a timeout or dropped connection is an error of the run
+            return {"errors": [{"message": f"{type(exc).__name__}: {exc}"}]}
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if response.status_code != 200 and not body.get("errors"):
+            body = {**body, "errors": [{"message": f"HTTP {response.status_code}: {response.text[:120]}"}]}
+        return body
 
     async def worker(client: httpx.AsyncClient) -> None:
         while queue:
@@ -109,7 +141,16 @@ async def api_ingest(url: str, recs: list[dict[str, Any]], concurrency: int) -> 
     return {"providers": len(recs), "offers": len(publish_ms), "seconds": seconds,
             "providers_per_second": len(recs) / seconds, "register_p50": percentile(register_ms, 0.5),
             "publish_p50": percentile(publish_ms, 0.5), "errors": len(errors), "first_error": errors[:1],
+            "error_kinds": _kinds(errors),
             "concurrency": concurrency, "created": created}
+
+
+def _kinds(errors: list[str]) -> dict[str, int]:
+    """Errors counted by their first 80 characters (enough to tell one cause from another)."""
+    counts: dict[str, int] = {}
+    for error in errors:
+        counts[error[:80]] = counts.get(error[:80], 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
 
 def encode_only(embedder: Any, texts: list[str]) -> float:
@@ -124,8 +165,8 @@ async def run(db: Any, embedder: Any, api_url: str, n_api: int, n_bulk: int, sta
     from matching.linking import TaxonomyLinker
 
     rng = random.Random(time.time_ns())
-    api_records = records(n_api, start, rng)
-    bulk_records = records(n_bulk, start + n_api, rng)
+    api_records = await new_records(db, n_api, start, rng)
+    bulk_records = records(n_bulk, start + 2 * n_api, rng)  # the bulk import does not judge duplicates
     embedder.encode_passages(texts_of(api_records[:8]))  # warm the model outside the timings
     api_texts, bulk_texts = texts_of(api_records), texts_of(bulk_records)
     api_reference = encode_only(embedder, api_texts)
@@ -154,3 +195,57 @@ async def run(db: Any, embedder: Any, api_url: str, n_api: int, n_bulk: int, sta
                  "texts": len(bulk_texts), "encode_seconds": bulk_reference,
                  "encode_providers_per_second": n_bulk / bulk_reference},
     }
+
+
+async def standalone(scale: int, instance: str, n_api: int, n_bulk: int, concurrency: int) -> dict[str, Any]:
+    """The ingest cells alone on a pool of their own (generated once): for finding errors and profiling."""
+    from benchmarks import api_bench
+    from benchmarks.pool import open_pool
+    from matching.embedding import get_embedder
+
+    embedder = get_embedder()
+    pool = await open_pool(scale, embedder, instance=instance, restart=False)
+    try:
+        served = await asyncio.to_thread(api_bench.start_api, pool.uri)
+        try:
+            return await run(pool.db, embedder, served.url, n_api, n_bulk, start=10_000_000 + scale,
+                             concurrency=concurrency)
+        finally:
+            served.stop()
+    finally:
+        await pool.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from benchmarks.pool import instance_name
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.ingest_bench",
+                                     description="API and bulk ingest against encode-only, alone")
+    parser.add_argument("--scale", type=int, default=2000, help="providers in the pool (generated once)")
+    parser.add_argument("--instance", default=None, help="local Neo4j instance (default bench<scale>)")
+    parser.add_argument("--api", type=int, default=100, help="providers registered through the API")
+    parser.add_argument("--bulk", type=int, default=1000, help="providers imported in bulk")
+    parser.add_argument("--concurrency", type=int, default=4)
+    args = parser.parse_args(argv)
+    result = asyncio.run(standalone(args.scale, args.instance or instance_name(args.scale), args.api, args.bulk,
+                                    args.concurrency))
+    for path in ("api", "bulk"):
+        row = result[path]
+        print(f"{path:4} {row['providers']:>5} providers {row['seconds']:7.1f} s "
+              f"{row['providers_per_second']:7.2f}/s  encode-only {row['encode_providers_per_second']:7.2f}/s  "
+              f"ratio {row['providers_per_second'] / row['encode_providers_per_second']:.2f}")
+    api = result["api"]
+    print(f"api: register p50 {api['register_p50']:.0f} ms, publish p50 {api['publish_p50'] or 0:.0f} ms, "
+          f"{api['errors']} errors")
+    for kind, count in api["error_kinds"].items():
+        print(f"  {count:>4} × {kind}")
+    bulk = result["bulk"]
+    print(f"bulk: encode+link share {bulk['encode_share']:.2f}, write share {bulk['write_share']:.2f}, "
+          f"skipped {bulk['skipped']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
