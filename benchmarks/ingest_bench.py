@@ -153,30 +153,79 @@ def _kinds(errors: list[str]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
 
-def encode_only(embedder: Any, texts: list[str]) -> float:
-    """Seconds to encode ``texts`` as passages (batch 32), the model alone."""
-    t0 = time.perf_counter()
+def encode_only(embedder: Any, texts: list[str]) -> tuple[float, float]:
+    """Seconds to encode ``texts`` as passages (batch 32), the model alone: wall clock and CPU."""
+    t0, c0 = time.perf_counter(), cpu_seconds()
     embedder.encode_passages(texts)
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, cpu_seconds() - c0
+
+
+def cpu_seconds(*pids: int | None) -> float:
+    """CPU seconds (user + system) used so far by ``pids`` (none given: this process)."""
+    import os
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids or ("self",):
+        if pid is None:
+            continue
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def thread_cpu(pid: int | None) -> dict[str, float]:
+    """CPU seconds per thread of ``pid`` (named ``main`` for the main thread, else ``<name>-<tid>``)."""
+    import os
+
+    if pid is None:
+        return {}
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat.rsplit(")", 1)[1].split()
+        found["main" if task.name == str(pid) else f"{name}-{task.name}"] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
 
 
 async def run(db: Any, embedder: Any, api_url: str, n_api: int, n_bulk: int, start: int,
-              concurrency: int = 4) -> dict[str, Any]:
+              concurrency: int = 4, pids: dict[str, int | None] | None = None) -> dict[str, Any]:
+    """Both paths. ``pids`` (the API server's ``api``, Neo4j's ``neo4j``) add CPU seconds beside the wall
+    clock: on a shared machine the CPU a path used, against the model's CPU alone, says more than seconds."""
     from matching.linking import TaxonomyLinker
+
+    pids = pids or {}
+    server_pids = (pids.get("api"), pids.get("neo4j"))
 
     rng = random.Random(time.time_ns())
     api_records = await new_records(db, n_api, start, rng)
     bulk_records = records(n_bulk, start + 2 * n_api, rng)  # the bulk import does not judge duplicates
     embedder.encode_passages(texts_of(api_records[:8]))  # warm the model outside the timings
     api_texts, bulk_texts = texts_of(api_records), texts_of(bulk_records)
-    api_reference = encode_only(embedder, api_texts)
+    api_reference, api_reference_cpu = encode_only(embedder, api_texts)
+    c0 = [cpu_seconds(pid) for pid in server_pids]
+    threads0 = thread_cpu(pids.get("api"))
     api = await api_ingest(api_url, api_records, concurrency)
+    threads = {name: round(cpu - threads0.get(name, 0.0), 2) for name, cpu in thread_cpu(pids.get("api")).items()}
+    api_cpu_by = {name: cpu_seconds(pid) - before for name, pid, before in zip(("api", "neo4j"), server_pids, c0,
+                                                                                  strict=True)}
+    api_cpu = sum(api_cpu_by.values())
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "providers.jsonl"
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in bulk_records), encoding="utf-8")
-        bulk_reference = encode_only(embedder, bulk_texts)
+        bulk_reference, bulk_reference_cpu = encode_only(embedder, bulk_texts)
         linker = await TaxonomyLinker.build(db, embedder)
+        c0 = cpu_seconds(None, pids.get("neo4j")) + cpu_seconds()
         report = await import_records(db, embedder, linker, read_jsonl(path))
+        bulk_cpu = cpu_seconds(None, pids.get("neo4j")) + cpu_seconds() - c0
     # leave the pool as generated, so a later run measures the same pool (ingested providers carry model
     # vectors, the generated ones derived vectors)
     from strawberry.relay import GlobalID
@@ -186,14 +235,19 @@ async def run(db: Any, embedder: Any, api_url: str, n_api: int, n_bulk: int, sta
     await bulk.delete_providers(db, [GlobalID.from_id(gid).node_id for gid in api.pop("created")] + report.ids)
     return {
         "api": api | {"texts": len(api_texts), "encode_seconds": api_reference,
-                      "encode_providers_per_second": n_api / api_reference},
+                      "encode_providers_per_second": n_api / api_reference,
+                      "cpu_seconds": api_cpu if pids.get("api") else None, "encode_cpu_seconds": api_reference_cpu,
+                      "cpu_by_process": api_cpu_by,
+                      "api_cpu_by_thread": dict(sorted(((k, v) for k, v in threads.items() if v >= 0.5),
+                                                       key=lambda item: -item[1]))},
         "bulk": {"providers": report.providers, "statements": report.statements, "offers": report.offers,
                  "skipped": len(report.skipped), "unresolved": len(report.unresolved), "seconds": report.seconds,
                  "providers_per_second": report.providers / report.seconds if report.seconds else 0.0,
                  "encode_share": report.encode_seconds / report.seconds if report.seconds else None,
                  "write_share": report.write_seconds / report.seconds if report.seconds else None,
                  "texts": len(bulk_texts), "encode_seconds": bulk_reference,
-                 "encode_providers_per_second": n_bulk / bulk_reference},
+                 "encode_providers_per_second": n_bulk / bulk_reference,
+                 "cpu_seconds": bulk_cpu if pids.get("neo4j") else None, "encode_cpu_seconds": bulk_reference_cpu},
     }
 
 
@@ -209,7 +263,7 @@ async def standalone(scale: int, instance: str, n_api: int, n_bulk: int, concurr
         served = await asyncio.to_thread(api_bench.start_api, pool.uri)
         try:
             return await run(pool.db, embedder, served.url, n_api, n_bulk, start=10_000_000 + scale,
-                             concurrency=concurrency)
+                             concurrency=concurrency, pids={"api": served.proc.pid, "neo4j": pool.pid})
         finally:
             served.stop()
     finally:
@@ -235,10 +289,13 @@ def main(argv: list[str] | None = None) -> int:
         row = result[path]
         print(f"{path:4} {row['providers']:>5} providers {row['seconds']:7.1f} s "
               f"{row['providers_per_second']:7.2f}/s  encode-only {row['encode_providers_per_second']:7.2f}/s  "
-              f"ratio {row['providers_per_second'] / row['encode_providers_per_second']:.2f}")
+              f"ratio {row['providers_per_second'] / row['encode_providers_per_second']:.2f}"
+              + (f"  CPU {row['cpu_seconds']:.1f} s against encode-only {row['encode_cpu_seconds']:.1f} s: "
+                 f"ratio {row['encode_cpu_seconds'] / row['cpu_seconds']:.2f}" if row.get("cpu_seconds") else ""))
     api = result["api"]
     print(f"api: register p50 {api['register_p50']:.0f} ms, publish p50 {api['publish_p50'] or 0:.0f} ms, "
-          f"{api['errors']} errors")
+          f"{api['errors']} errors; CPU s by process {api['cpu_by_process']}, API server by thread "
+          f"{api['api_cpu_by_thread']}")
     for kind, count in api["error_kinds"].items():
         print(f"  {count:>4} × {kind}")
     bulk = result["bulk"]
