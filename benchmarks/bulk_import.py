@@ -13,9 +13,10 @@ One record per line, the shape of ``registerProvider``'s input (snake_case) plus
 Per batch: every record is checked with ``matching.validation`` (a record with an error is skipped and
 reported with its line; the others are imported — accept what people type, per record); regions,
 certifications and materials are resolved with one ``known_codes`` round trip plus the linker's
-alias resolution, as ``matching.intake`` does; statement and offer texts are linked with
-``TaxonomyLinker.link_capabilities`` and embedded as passages (as the API does: linking encodes
-the text as a query, storage as a passage — two encodes per text); then three UNWIND transactions.
+alias resolution, as ``matching.intake`` does; statement and offer texts are embedded as passages, the
+whole batch's texts in one ``aencode_passages`` request (model calls of ``BATCH_TEXTS`` texts of alike
+length), and linked with those same vectors (``TaxonomyLinker.link_passages``, as the API does: one
+encode per text); then three UNWIND transactions.
 
 This lives in benchmarks/ for now (issue 14); a staff mutation can call :func:`import_records` once it
 moves next to ``matching.intake``. Credit-code duplicates against the graph are not checked here.
@@ -151,21 +152,18 @@ async def _import_batch(db: Database, embedder: Any, linker: Any, chunk: list[tu
                                "booked_volume": 0, "status": "PUBLISHED",
                                "material_code": codes.get(("Material", (o.get("material") or "").strip()))})
     t0 = time.perf_counter()
-    for kind in ("SERVICE", None):
-        group = [s for s in statements if s["kind"] == kind]
-        for s, links in zip(group, await linker.link_capabilities([s["text"] for s in group], kind=kind),
-                            strict=True):
-            s["links"] = _links(links)
-    offer_links = await linker.link_capabilities([o["process_text"] for o in offers], kind="PROCESS")
-    statement_vectors = await embedder.aencode_passages([statement_text(s["text"]) for s in statements])
-    offer_vectors = await embedder.aencode_passages([offer_text(o["process_text"], o["description"]) for o in offers])
-    report.encode_seconds += time.perf_counter() - t0
+    vectors = await embedder.aencode_passages([statement_text(s["text"]) for s in statements]
+                                              + [offer_text(o["process_text"], o["description"]) for o in offers])
+    statement_vectors, offer_vectors = vectors[:len(statements)], vectors[len(statements):]
     for s, vector in zip(statements, statement_vectors, strict=True):
-        s["embedding"] = vector.tolist()
+        [links] = linker.link_passages([vector], [statement_text(s["text"])], kind=s["kind"])
+        s["embedding"], s["links"] = vector.tolist(), _links(links)
         if not s["links"]:
             report.unresolved.append(s["text"])
+    offer_links = linker.link_passages(offer_vectors, [o["process_text"] for o in offers], kind="PROCESS")
     for o, vector, links in zip(offers, offer_vectors, offer_links, strict=True):
         o["embedding"], o["links"] = vector.tolist(), _links(links)
+    report.encode_seconds += time.perf_counter() - t0
     t0 = time.perf_counter()
     await bulk.upsert_providers(db, providers, fresh=True)
     await bulk.upsert_capability_statements(db, statements, fresh=True)

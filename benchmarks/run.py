@@ -80,7 +80,8 @@ async def bench_scale(scale: int, embedder: Any, plan: dict[str, Any], instance:
                                              plan["seconds"]), {"rows": [], "api_rss_mb": None, "bare_rss_mb": None})
             _log(f"[{scale:,}] ingest …")
             ingest = await _phase(ingest_bench.run(pool.db, embedder, served.url, plan["api_ingest"],
-                                                   plan["bulk_ingest"], start=10_000_000 + scale), {"rows": []})
+                                                   plan["bulk_ingest"], start=10_000_000 + scale,
+                                                   pids={"api": served.proc.pid, "neo4j": pool.pid}), {"rows": []})
         finally:
             served.stop()
         counts = await bulk.pool_counts(pool.db)

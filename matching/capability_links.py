@@ -8,9 +8,10 @@ text written either way gets the same links. Each subject restricts the taxonomy
 * a capacity offer is capacity for a PROCESS;
 * a SERVICE need links to SERVICE nodes, a CAPACITY need to PROCESS nodes.
 
-``vector`` is the text's *query* embedding (``Embedder.encode_queries``): linking compares it with the
-taxonomy nodes' passage embeddings. Declared codes (what a client sends as ``capabilityCodes``) are
-kept as CODE links.
+``vector`` is the embedding the subject is stored with: a statement's or an offer's *passage* embedding
+(``matching.texts.statement_text`` / ``offer_text``), a need's *query* embedding — so each text goes
+through the model once (``TaxonomyLinker.link_vector``, ``passage=True`` for the passages). Declared codes
+(what a client sends as ``capabilityCodes``) are kept as CODE links.
 """
 
 from __future__ import annotations
@@ -29,12 +30,13 @@ NEED_KINDS: dict[str, str] = {"SERVICE": "SERVICE", "CAPACITY": "PROCESS"}
 
 def link_statement(linker: TaxonomyLinker, vector: np.ndarray, text: str, provider_kind: str,
                    declared: Sequence[str] = ()) -> list[Link]:
-    return linker.link_vector(vector, text, STATEMENT_KINDS[provider_kind], list(declared))
+    return linker.link_vector(vector, text, STATEMENT_KINDS[provider_kind], list(declared), passage=True)
 
 
 def link_offer(linker: TaxonomyLinker, vector: np.ndarray, process_text: str,
                declared: Sequence[str] = ()) -> list[Link]:
-    return linker.link_vector(vector, process_text, OFFER_KIND, list(declared))
+    """``vector``: the offer's passage embedding (process and description); aliases are found in the process."""
+    return linker.link_vector(vector, process_text, OFFER_KIND, list(declared), passage=True)
 
 
 def link_need(linker: TaxonomyLinker, vector: np.ndarray, text: str, need_kind: str,

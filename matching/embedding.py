@@ -9,10 +9,13 @@ e5 models are trained with prompts: needs and search text are encoded as queries
 capability statements, capacity offers and taxonomy nodes as passages (``passage: ``). Vectors are
 L2-normalised, so a dot product is the cosine.
 
-Requests never encode on the event loop: ``aencode_*`` cut their texts into chunks of
-``CHUNK_TEXTS`` and queue them, one chunk at a time, on one worker thread. The queue is FIFO, so a
-short search query waits for at most one chunk of a long registration, never for all of it. The
-queue is bounded (``GONGXU_EMBEDDING_QUEUE``, default 256 texts waiting or in progress): past it a
+Requests never encode on the event loop, and concurrent requests share model calls: ``aencode_*``
+queue their texts (a long request in pieces of ``BATCH_TEXTS``, shortest texts first) and one worker
+thread encodes what is queued, up to ``BATCH_TEXTS`` texts of one prompt per model call — four
+registrations and a search arriving together are one call, not five (a call costs about as much for
+one text as for eight: the model's per-call overhead dominates short texts). The queue is FIFO per
+piece, so a short search query waits for at most one batch of a long import, never for all of it.
+The queue is bounded (``GONGXU_EMBEDDING_QUEUE``, default 256 texts waiting or in progress): past it a
 request is refused at once with :class:`EmbeddingBusy` instead of waiting behind everybody.
 """
 
@@ -22,8 +25,10 @@ import asyncio
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +41,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 DEFAULT_MODEL = MODEL_NAME
-CHUNK_TEXTS = 8  # texts per queued encode: what a short query may have to wait behind
+BATCH_TEXTS = 32  # texts per model call at most: what a short query may have to wait behind
 DEFAULT_QUEUE_TEXTS = 256
 
 
@@ -46,6 +51,15 @@ class EmbeddingBusy(RuntimeError):
 
 class EmbeddingModelError(RuntimeError):
     """The configured model cannot be loaded; the message names the fix."""
+
+
+@dataclass
+class _Piece:
+    """Texts of one request waiting for the worker; ``future`` gets their vectors."""
+
+    texts: list[str]
+    prompt: str | None
+    future: Future = field(default_factory=Future)
 
 
 def default_model_dir() -> Path:
@@ -95,8 +109,10 @@ class Embedder:
         self._lock = threading.Lock()  # torch modules are not safe to call from several threads at once
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongxu-embedding")
         self._pending = 0  # texts accepted by aencode_* and not yet encoded
-        self._pending_lock = threading.Lock()
+        self._pending_lock = threading.Lock()  # guards _pending and _queue
+        self._queue: deque[_Piece] = deque()
         self.queue_limit = int(os.environ.get("GONGXU_EMBEDDING_QUEUE", DEFAULT_QUEUE_TEXTS))
+        self.calls = 0  # model calls made for aencode_* (how well concurrent requests were coalesced)
 
     def _encode(self, texts: Sequence[str], prompt_name: str | None, batch_size: int) -> np.ndarray:
         if not texts:
@@ -127,7 +143,13 @@ class Embedder:
         return self._pending
 
     async def _aencode(self, texts: Sequence[str], prompt_name: str | None) -> np.ndarray:
-        """Encode on the worker thread, chunk by chunk, behind whatever else is queued (FIFO)."""
+        """Encode on the worker thread, in model calls shared with whatever else is queued.
+
+        The texts go shortest first (a batch of alike lengths pads little), in pieces of at most
+        ``BATCH_TEXTS``, one piece queued at a time: another request's piece queued meanwhile is
+        encoded before this request's next one (FIFO between requests). Each piece asks the worker for
+        one drain (:meth:`_drain_once`).
+        """
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
@@ -135,22 +157,65 @@ class Embedder:
             if self._pending and self._pending + len(texts) > self.queue_limit:
                 raise EmbeddingBusy(f"{self._pending} texts are waiting to be embedded (limit {self.queue_limit})")
             self._pending += len(texts)
-        remaining = len(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        parts: list[np.ndarray] = []
+        queued = 0  # texts handed to the worker (it settles their share of _pending)
         try:
-            parts = []
-            loop = asyncio.get_running_loop()
-            for start in range(0, len(texts), CHUNK_TEXTS):
-                chunk = texts[start:start + CHUNK_TEXTS]
-                parts.append(await loop.run_in_executor(self._worker, self._encode, chunk, prompt_name,
-                                                        CHUNK_TEXTS))
+            for start in range(0, len(texts), BATCH_TEXTS):
+                piece = _Piece([texts[i] for i in order[start:start + BATCH_TEXTS]], prompt_name)
                 with self._pending_lock:
-                    self._pending -= len(chunk)
-                remaining -= len(chunk)
-            return np.concatenate(parts)
+                    self._queue.append(piece)
+                queued += len(piece.texts)
+                self._worker.submit(self._drain_once)
+                try:
+                    parts.append(await asyncio.wrap_future(piece.future))
+                finally:
+                    piece.future.cancel()  # no-op once done; still queued: the worker drops it
         finally:
-            if remaining:
+            if queued < len(texts):
                 with self._pending_lock:
-                    self._pending -= remaining
+                    self._pending -= len(texts) - queued
+        vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
+        vectors[order] = np.concatenate(parts)
+        return vectors
+
+    def _drain_once(self) -> None:
+        """On the worker: one model call for the head piece's prompt and every queued piece of that
+        prompt that fits in ``BATCH_TEXTS`` texts (nothing queued: nothing to do)."""
+        with self._lock:  # taken before the pieces: what queues while the model is busy joins the next call
+            taken: list[_Piece] = []
+            with self._pending_lock:
+                if not self._queue:
+                    return
+                prompt, size, keep = self._queue[0].prompt, 0, deque[_Piece]()
+                while self._queue:
+                    piece = self._queue.popleft()
+                    if piece.prompt == prompt and size + len(piece.texts) <= BATCH_TEXTS:
+                        taken.append(piece)
+                        size += len(piece.texts)
+                    else:
+                        keep.append(piece)
+                self._queue.extendleft(reversed(keep))
+            batch = [piece for piece in taken if piece.future.set_running_or_notify_cancel()]  # not cancelled
+            try:
+                texts = [text for piece in batch for text in piece.texts]
+                vectors = np.zeros((0, self.dimension), dtype=np.float32)
+                if texts:
+                    self.calls += 1
+                    vectors = self.model.encode(texts, prompt_name=prompt, batch_size=BATCH_TEXTS,
+                                                normalize_embeddings=True, convert_to_numpy=True,
+                                                show_progress_bar=False).astype(np.float32)
+            except BaseException as exc:  # every request in the batch learns of it
+                for piece in batch:
+                    piece.future.set_exception(exc)
+                return
+            finally:
+                with self._pending_lock:
+                    self._pending -= sum(len(piece.texts) for piece in taken)
+            start = 0
+            for piece in batch:
+                piece.future.set_result(vectors[start:start + len(piece.texts)])
+                start += len(piece.texts)
 
 
 _embedder: Embedder | None = None

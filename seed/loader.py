@@ -155,21 +155,18 @@ async def load_sample(db: Database, embedder: Embedder, directory: Path | None =
     offer_texts = [offer_text(o.process_text, o.description) for o in sample_offers]
     process_texts = [o.process_text.strip() for o in sample_offers]
     need_texts = [need_text(n.title, n.description) for n in sample.needs]
-    total_texts = sum(len(set(texts)) for texts in (statement_texts, offer_texts, process_texts, need_texts))
+    total_texts = sum(len(set(texts)) for texts in (statement_texts, offer_texts, need_texts))
     with tqdm(total=total_texts, desc="embedding sample texts", unit="text", disable=not progress) as bar:
         statement_vectors = cache.passages(statement_texts, progress=bar.update)
         offer_vectors = cache.passages(offer_texts, progress=bar.update)
         need_vectors = cache.queries(need_texts, progress=bar.update)
-        process_queries = cache.queries(process_texts, progress=bar.update)
-    statement_queries = cache.queries(statement_texts)  # linking compares query embeddings
 
+    # linked with the vectors they are stored with (statements and offers: passages), as the API does
     statements = [
-        _statement_row(s, vector, link_rows(link_statement(linker, query, text, provider_kinds[s.provider_id])))
-        for s, text, vector, query in zip(sample.capability_statements, statement_texts, statement_vectors,
-                                          statement_queries, strict=True)]
-    offers = [_offer_row(o, vector, link_rows(link_offer(linker, query, text, [o.capability_code])))
-              for o, text, vector, query in zip(sample_offers, process_texts, offer_vectors, process_queries,
-                                                strict=True)]
+        _statement_row(s, vector, link_rows(link_statement(linker, vector, text, provider_kinds[s.provider_id])))
+        for s, text, vector in zip(sample.capability_statements, statement_texts, statement_vectors, strict=True)]
+    offers = [_offer_row(o, vector, link_rows(link_offer(linker, vector, text, [o.capability_code])))
+              for o, text, vector in zip(sample_offers, process_texts, offer_vectors, strict=True)]
     enterprises = [_enterprise_row(e) for e in sample.enterprises]
     needs = [_need_row(n, vector, link_rows(link_need(linker, vector, text, n.kind, n.declared_capability_codes)))
              for n, text, vector in zip(sample.needs, need_texts, need_vectors, strict=True)]

@@ -48,16 +48,26 @@ def normalise_name(name: str) -> str:
 def name_similarity(a: str, b: str) -> float:
     """0 … 1: how alike two organisation names are once normalised (1 = the same name).
 
-    Names whose numbers differ (重庆第二机床厂 / 重庆第三机床厂, 1号 / 2号) are never scored as the same
-    organisation: their similarity stays below DUPLICATE_SIMILARITY, so at most staff review them.
+    Two kinds of difference are never scored as the same organisation — their similarity stays below
+    DUPLICATE_SIMILARITY, so at most staff review them:
+
+    - numbers that differ (重庆第二机床厂 / 重庆第三机床厂, 1号 / 2号);
+    - names that each have characters the other lacks: one is not the other written longer or shorter
+      (成都市精工机械制造 / 成都精工机械 keep their score), something was *replaced*. A Chinese enterprise
+      name is region + 字号 + trade + legal form, and the region and the trade are shared by many
+      enterprises: 重庆渝瑞模具 and 重庆渝恒模具, 乌鲁木齐市腾飞智能科技 and 乌鲁木齐市百川智能科技 are
+      by law different enterprises (another 字号), yet score 0.82–0.88 on the shared words alone.
     """
     left, right = normalise_name(a), normalise_name(b)
     if not left or not right:
         return 0.0
     if left == right:
         return 1.0
-    score = SequenceMatcher(None, left, right, autojunk=False).ratio()
-    if _NUMBERS.findall(left) != _NUMBERS.findall(right):
+    matcher = SequenceMatcher(None, left, right, autojunk=False)
+    score = matcher.ratio()
+    shared = sum(block.size for block in matcher.get_matching_blocks())
+    replaced = shared < len(left) and shared < len(right)
+    if replaced or _NUMBERS.findall(left) != _NUMBERS.findall(right):
         score = min(score, DUPLICATE_SIMILARITY - 0.01)
     return score
 

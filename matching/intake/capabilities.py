@@ -1,5 +1,5 @@
-"""Capability statements: a provider's capabilities in its own words, linked to the taxonomy and
-embedded as passages (:func:`matching.texts.statement_text`)."""
+"""Capability statements: a provider's capabilities in its own words, embedded as passages
+(:func:`matching.texts.statement_text`) and linked to the taxonomy with that passage vector."""
 
 from __future__ import annotations
 
@@ -42,12 +42,13 @@ async def remove_capability(intake: Intake, viewer: Viewer, statement_id: str,
 
 
 async def statement_rows(step: Step, statements: list[dict[str, Any]], kind: str | None) -> list[StatementRow]:
-    """Statements as typed → linked and embedded rows (one model call for the links, one for the passages)."""
+    """Statements as typed → embedded (one model call, shared with concurrent requests) and linked with
+    the same passage vectors."""
     if not statements:
         return []
     texts = [statement_text(s["text"]) for s in statements]
-    links = await link(step, texts, kind, [s.get("capability_codes") or [] for s in statements])
     vectors = await step.embedder.aencode_passages(texts)
+    links = link(step, vectors, texts, kind, [s.get("capability_codes") or [] for s in statements])
     return [StatementRow(id=new_id("cst"), text=text, links=text_links, embedding=vector(values))
             for text, text_links, values in zip(texts, links, vectors, strict=True)]
 

@@ -1,9 +1,9 @@
 """Capacity offers (共享产能): a manufacturer publishes, changes and withdraws its own offers.
 
-The process text is linked to PROCESS capabilities; the materials (``material``: one string, which may
+The offer is embedded as a passage (:func:`matching.texts.offer_text`: process and description) and that
+vector links the process text to PROCESS capabilities; the materials (``material``: one string, which may
 list several; ``materials``: a list) are split and linked to Material nodes — parts naming nothing known
-are kept as unverified terms of the offer; a unit may be given as a word (``unit_text``); the offer is
-embedded as a passage (:func:`matching.texts.offer_text`).
+are kept as unverified terms of the offer; a unit may be given as a word (``unit_text``).
 """
 
 from __future__ import annotations
@@ -75,12 +75,15 @@ async def _parts(step: Step, data: dict[str, Any], changed: set[str] | None) -> 
     if touched(changed, "material", "materials"):
         parts["unverified"] = []
         parts["material_links"] = await materials(step, data, parts["unverified"])
-    if touched(changed, "process_text", "capability_codes"):
-        [parts["links"]] = await link(step, [data["process_text"].strip()], OFFER_KIND,
-                                      [data.get("capability_codes") or []])
-    if touched(changed, "process_text", "description"):
-        text = offer_text(data.get("process_text"), data.get("description"))
-        parts["embedding"] = vector((await step.embedder.aencode_passages([text]))[0])
+    if touched(changed, "process_text", "description", "capability_codes"):
+        # one model call: the offer's passage vector is stored and links the process too
+        values = (await step.embedder.aencode_passages([offer_text(data.get("process_text"),
+                                                                    data.get("description"))]))[0]
+        if touched(changed, "process_text", "description"):
+            parts["embedding"] = vector(values)
+        if touched(changed, "process_text", "capability_codes"):
+            [parts["links"]] = link(step, [values], [data["process_text"].strip()], OFFER_KIND,
+                                    [data.get("capability_codes") or []])
     return parts
 
 

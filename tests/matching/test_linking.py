@@ -38,3 +38,19 @@ async def test_certification_resolution_needs_the_term_to_cover_the_input(linker
     assert linker.resolve_certification("IATF16949").code == "CERT.IATF16949"
     assert linker.resolve_certification("IATF 16949:2016认证").code == "CERT.IATF16949"
     assert linker.resolve_certification("宇宙质量认证").code is None
+
+
+async def test_statements_link_with_their_stored_passage_vector_as_with_a_query(linker, embedder):
+    """Ingest links a statement with the passage vector it stores (one model call per text): on the
+    query scale after PASSAGE_SHIFT, the same nodes as the query embedding would link."""
+    texts = ["提供铝合金压铸加工，ADC12，年产能50万件", "五轴CNC精密加工，航空铝件", "ERP实施与财务软件定制开发",
+             "专业从事汽车零部件的阳极氧化和喷砂表面处理", "Injection moulding of medical housings, ISO 13485"]
+    passages = await embedder.aencode_passages(texts)
+    by_passage = linker.link_passages(passages, texts)
+    by_query = await linker.link_capabilities(texts)
+    assert [links[0].code for links in by_passage] == [links[0].code for links in by_query]
+    nonsense = ["zzzz qqqq", "asdf 1234"]
+    assert linker.link_passages(await embedder.aencode_passages(nonsense), nonsense) == [[], []]
+    [declared] = linker.link_passages(await embedder.aencode_passages(["产品检测服务"]), ["产品检测服务"],
+                                      declared=[["S.TEST"]])
+    assert ("S.TEST", "CODE") in {(link.code, link.method) for link in declared}
