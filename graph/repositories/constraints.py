@@ -103,9 +103,9 @@ WITH {keep}n, o, start, booked, last_day, days, deliverable, unit_ok, moq_ok, wi
 #
 # `CYPHER replan=skip`: planning this statement takes 1.1–1.6 s (EXPLAIN with replan=force at 10⁴ providers),
 # and Neo4j re-plans a cached statement once the store's counts drift (every recompute deletes and
-# creates Match nodes), so one recompute in a few dozen paid that second and more (the p99 of `make
-# bench`). Every lookup here is by id through the uniqueness constraints, so the plan does not depend
-# on those counts; it is made once per server start and kept.
+# creates Match nodes), which makes the recompute that triggers it pay that second. Every lookup here is
+# by id through the uniqueness constraints, so the plan does not depend on those counts; it is made once
+# per server start and kept.
 _PAIR_FEATURES = f"""CYPHER replan=skip
 UNWIND $pairs AS pair
 WITH pair.need_id AS need_id, collect(pair.provider_id) AS provider_ids
