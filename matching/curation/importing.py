@@ -24,7 +24,7 @@ from matching.curation.duplicates import Candidate, Verdict
 from matching.curation.files import RowError, parse_provider_file
 from matching.curation.policy import auto_list, provider_tags
 from matching.intake import Intake
-from matching.intake.capabilities import statement_rows
+from matching.intake.capabilities import statement_rows_of_many
 from matching.intake.organisations import org_terms, provider_links, write_provider_links
 from matching.intake.resolution import blank_to_none, resolve
 from matching.intake.runner import Step, new_id
@@ -72,16 +72,20 @@ async def import_providers(intake: Intake, viewer: Viewer, content: bytes, filen
             continue
         if report.row_errors:
             continue  # nothing will be written: no need to embed
-        statements = await statement_rows(step, data.get("capabilities") or [], STATEMENT_KINDS[data["kind"]])
         links = provider_links(data, codes)
         row = {**{key: blank_to_none(data.get(key)) for key in providers.PROFILE_PROPS},
                "id": new_id("prv"), "kind": data["kind"], "credit_code": data["credit_code"].strip(),
                "tags": provider_tags(data["kind"], data.get("tags"))}
-        prepared.append({"number": number, "row": row, "links": links, "statements": statements,
+        prepared.append({"number": number, "row": row, "links": links, "data": data,
                          "region": (links.get("region_codes") or [None])[0]})
     if report.row_errors:
         report.row_errors.sort(key=lambda e: (e.row, e.column or ""))
         return report
+    # every row's statements embedded in one request (the file is checked whole first: nothing is embedded
+    # for a file that will be refused)
+    groups = [(item["data"].get("capabilities") or [], STATEMENT_KINDS[item["data"]["kind"]]) for item in prepared]
+    for item, statements in zip(prepared, await statement_rows_of_many(step, groups), strict=True):
+        item["statements"] = statements
     listing = auto_list()
 
     outcome: dict[str, ImportReport] = {}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
+import numpy as np
+
 from graph.db import Tx
 from graph.repositories import capability_statements, providers
 from graph.repositories.rows import LinkRow
@@ -41,16 +43,38 @@ async def remove_capability(intake: Intake, viewer: Viewer, statement_id: str,
     return await intake.run(viewer, REMOVE_CAPABILITY, client_mutation_id, _prepare_remove, statement_id)
 
 
+TEXTS_PER_REQUEST = 128
+
+
 async def statement_rows(step: Step, statements: list[dict[str, Any]], kind: str | None) -> list[StatementRow]:
     """Statements as typed → embedded (one model call, shared with concurrent requests) and linked with
     the same passage vectors."""
-    if not statements:
-        return []
-    texts = [statement_text(s["text"]) for s in statements]
-    vectors = await step.embedder.aencode_passages(texts)
-    links = link(step, vectors, texts, kind, [s.get("capability_codes") or [] for s in statements])
-    return [StatementRow(id=new_id("cst"), text=text, links=text_links, embedding=vector(values))
-            for text, text_links, values in zip(texts, links, vectors, strict=True)]
+    return (await statement_rows_of_many(step, [(statements, kind)]))[0]
+
+
+async def statement_rows_of_many(step: Step, groups: list[tuple[list[dict[str, Any]], str | None]]
+                                 ) -> list[list[StatementRow]]:
+    """:func:`statement_rows` for several providers' statements (each group with its own capability kind),
+    embedded in requests of up to :data:`TEXTS_PER_REQUEST` texts: a file of 500 providers is a few queue
+    entries of full model calls, not 500 small ones (and no single request outgrows the queue's bound)."""
+    texts = [[statement_text(s["text"]) for s in statements] for statements, _ in groups]
+    flat = [text for group in texts for text in group]
+    if not flat:
+        return [[] for _ in groups]
+    vectors = np.concatenate([await step.embedder.aencode_passages(flat[i:i + TEXTS_PER_REQUEST])
+                              for i in range(0, len(flat), TEXTS_PER_REQUEST)])
+    out: list[list[StatementRow]] = []
+    start = 0
+    for (statements, kind), group in zip(groups, texts, strict=True):
+        mine = vectors[start:start + len(group)]
+        start += len(group)
+        if not group:
+            out.append([])
+            continue
+        links = link(step, mine, group, kind, [s.get("capability_codes") or [] for s in statements])
+        out.append([StatementRow(id=new_id("cst"), text=text, links=text_links, embedding=vector(values))
+                    for text, text_links, values in zip(group, links, mine, strict=True)])
+    return out
 
 
 async def _prepare_add(step: Step, data: dict[str, Any]) -> Plan:
