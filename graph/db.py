@@ -195,16 +195,10 @@ class Database:
                 raise GraphUnavailable(str(exc) or exc.__class__.__name__) from exc
             raise
 
-    async def run_unbounded(self, cypher: str, **params: Any) -> None:
-        """A maintenance statement in an auto-commit transaction without the transactions' timeout (a
-        page-cache warm-up reads the whole store); its rows are discarded."""
-        _note(cypher)
-        async with self.driver.session(database=self.database) as session:
-            result = await session.run(cypher, params)
-            await result.consume()
-
     async def schema(self, cypher: str, **params: Any) -> None:
-        """Schema statements (DDL) run in auto-commit transactions, as Neo4j requires."""
+        """A statement in an auto-commit transaction, without the managed transactions' timeout; its rows are
+        discarded. For what Neo4j runs only that way (DDL, ``CALL … IN TRANSACTIONS``) and for maintenance
+        that outlasts the timeout (the page-cache warm-up reads the whole store)."""
         _note(cypher)
         async with self.driver.session(database=self.database) as session:
             result = await session.run(cypher, params)

@@ -36,6 +36,7 @@ FIELDS = ("statement text", "offer process", "offer description", "provider name
 STATEMENT_TEXT, OFFER_PROCESS, OFFER_DESCRIPTION, PROVIDER_NAME, PROVIDER_DESCRIPTION = range(len(FIELDS))
 FIELD_SOURCE = np.array([STATEMENT, OFFER, OFFER, PROVIDER, PROVIDER], np.int64)
 K1, B = 1.2, 0.75
+QUERY_CHARS = 200  # a need's text is searched by its first 200 characters (the cap its Lucene query had)
 DELTA_POSTINGS = 50_000  # postings added since the last fold that trigger the next one
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -243,16 +244,16 @@ class LexicalIndex:
         self._total_length = np.bincount(self._field, weights=self._length, minlength=fields).astype(np.int64)
 
 
-def record_scores(view: LexicalView, query: str | None, max_chars: int, sources: tuple[int, ...],
+def record_scores(view: LexicalView, query: str | None, sources: tuple[int, ...],
                   usable_rows: np.ndarray, passes: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """source → ``(records, scores)``: the BM25 score of every record of that source that shares a term
     with ``query`` — a statement or offer (its vector row; an offer's fields added up) whose row is
     usable, or a provider (its slot: name and description added up) that passes. ``query`` is capped at
-    ``max_chars`` (whitespace collapsed), as the Lucene query was (``graph.lucene``).
+    :data:`QUERY_CHARS` (whitespace collapsed).
 
     Sums are bincounts over record ids, not a sort of the postings: a common bigram has 10⁵ postings at
     10⁵ providers."""
-    counted = Counter(tokens(" ".join((query or "").split())[:max_chars]))
+    counted = Counter(tokens(" ".join((query or "").split())[:QUERY_CHARS]))
     parts = []
     for term_text, repeats in counted.items():
         term = view.vocabulary.get(term_text)

@@ -11,7 +11,6 @@ from datetime import date
 
 import numpy as np
 
-from graph.lucene import MAX_QUERY_CHARS
 from matching.lexical_index import OFFER, PROVIDER, SOURCES, STATEMENT, LexicalView, record_scores
 
 OFFER_TERMS = ("unit", "moq", "start", "end", "lead", "volume")  # per offer row; NaN when absent
@@ -117,15 +116,10 @@ def _text_hits(view: View, text: str, capacity: bool, usable: np.ndarray, passes
     """Per full-text source the ``k`` providers whose best record scores highest (BM25, ties by id)."""
     sources = (STATEMENT, OFFER, PROVIDER) if capacity else (STATEMENT, PROVIDER)
     out: list[dict[str, object]] = []
-    for source, (records, scores) in record_scores(view.text, text, MAX_QUERY_CHARS, sources, usable,
+    for source, (records, scores) in record_scores(view.text, text, sources, usable,
                                                    passes).items():
-        if source == PROVIDER:  # one record per provider: every slot scoring at least the k-th competes
-            cutoff = -np.partition(-scores, k - 1)[k - 1] if scores.size > k else -np.inf
-            near = np.flatnonzero(scores >= cutoff)
-            best = sorted(((view.ids[int(records[i])], float(scores[i])) for i in near.tolist()),
-                          key=lambda item: (-item[1], item[0]))[:k]
-        else:
-            best = _best_per_provider(view, records, scores, k)
+        # a provider's own text is one record per provider: its slot
+        best = _best_per_provider(view, records, scores, k, records if source == PROVIDER else None)
         out += [{"source": SOURCES[source], "provider_id": pid, "score": score} for pid, score in best]
     return out
 
@@ -156,10 +150,12 @@ def _deliverable(view: View, terms: CapacityTerms, as_of: int, rows: np.ndarray)
         return ok & moq_ok & (np.isnan(days) | (volume * days >= 30 * terms.quantity))
 
 
-def _best_per_provider(view: View, rows: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[str, float]]:
+def _best_per_provider(view: View, rows: np.ndarray, scores: np.ndarray, k: int,
+                       providers_of: np.ndarray | None = None) -> list[tuple[str, float]]:
     """The ``k`` providers whose best row in ``rows`` scores highest; ties by provider id (like an exact
-    scan ordered by (score desc, id)): every row scoring at least the k-th provider's best competes."""
-    providers_of = view.row_provider[rows]
+    scan ordered by (score desc, id)): every row scoring at least the k-th provider's best competes.
+    ``providers_of``: each row's provider slot, when the rows are not vector rows."""
+    providers_of = view.row_provider[rows] if providers_of is None else providers_of
     wanted_rows = min(rows.size, k * 4)
     while True:
         partial = wanted_rows < rows.size

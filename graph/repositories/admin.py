@@ -29,4 +29,4 @@ RETURN count(n.id) + count(r.confidence) AS touched
 
 async def warm_page_cache(db: Database) -> None:
     """Read every node and relationship once (auto-commit, no transaction timeout: minutes at 10⁶ nodes)."""
-    await db.run_unbounded(WARM_PAGE_CACHE)
+    await db.schema(WARM_PAGE_CACHE)

@@ -100,7 +100,7 @@ def searched(index: LexicalIndex, providers: int, query: str, source: int, k: in
     """The index's record scores, best record per provider (rows 10·slot + i belong to slot), top ``k``."""
     usable = np.ones(10 * providers, bool)
     passes = np.ones(providers, bool) if passes is None else passes
-    found = record_scores(index.publish(), query, 200, (source,), usable, passes)
+    found = record_scores(index.publish(), query, (source,), usable, passes)
     best: dict[int, float] = {}
     for record, score in zip(*found.get(source, ([], [])), strict=True):
         slot = int(record) if source == PROVIDER else int(record) // 10
